@@ -1,0 +1,183 @@
+# tmirror top-level Makefile.
+#
+# One "make" does everything: it installs missing Debian packages (as root),
+# unpacks and patches Debian's Open vSwitch 3.1.0 source into build/ovs,
+# builds it once, then builds libtmirror and the programs against that tree.
+# "make check" runs every test layer; "make demo" runs the seed 002 scenario.
+#
+# Plain GNU make rather than autotools: the only configuration we need is
+# the one OVS's own configure already did, and we read it from its tree.
+
+# Use both cores unless the caller chose a job count.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+
+# Test layers pipe through tee; a failure must still fail the recipe.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+TOP := $(CURDIR)
+BUILD := build
+OVS_TARBALL ?= /usr/src/openvswitch/openvswitch.tar.gz
+OVS_SRC := $(BUILD)/ovs
+OVS_STAMP := $(BUILD)/ovs.stamp
+OVS_PATCHES := $(addprefix ovs-patches/,$(shell sed -e 's/\#.*//' \
+	ovs-patches/series 2>/dev/null))
+
+CC ?= cc
+CLANG ?= clang
+# Our code builds as C11 with GNU extensions (OVS's headers need typeof and
+# statement expressions).  OVS's own headers are included as system headers
+# so that -Wextra judges our code, not theirs.
+TM_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Wno-sign-compare \
+	-Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
+TM_CPPFLAGS := -Ilib -I$(BUILD)/lib -isystem $(OVS_SRC) \
+	-isystem $(OVS_SRC)/include -isystem $(OVS_SRC)/lib
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+OVS_LIBA = $(OVS_SRC)/lib/.libs/libopenvswitch.a \
+	$(wildcard $(OVS_SRC)/lib/.libs/libopenvswitchavx512.a)
+
+# OVS's configure decided which system libraries it links with; reuse that
+# decision instead of guessing.  The file is made by the OVS build step.
+NO_OVS_GOALS := clean distclean deps
+ifeq ($(filter $(NO_OVS_GOALS),$(MAKECMDGOALS)),)
+-include $(BUILD)/ovs-libs.mk
+endif
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB_A := $(BUILD)/libtmirror.a
+SAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj-san/%.o,$(LIB_SRCS))
+SAN_LIB_A := $(BUILD)/libtmirror-san.a
+
+PROGRAMS := $(patsubst utilities/%.c,$(BUILD)/bin/%,\
+	$(wildcard utilities/tmirror-*.c))
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(BUILD)/tests/unit-tests
+SAN_UNIT_BIN := $(BUILD)/tests/unit-tests-san
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+
+.PHONY: all deps ovs check check-unit check-unit-san check-golden \
+	check-sandbox check-fuzz fuzz demo clean distclean
+
+all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
+
+# Keep object files between runs (they are intermediates of pattern rules).
+.SECONDARY:
+
+deps:
+	@utilities/install-deps.sh
+
+ovs: $(OVS_STAMP)
+
+# Unpack, patch, configure and build OVS once.  The stamp depends on the
+# tarball and on every patch, so changing either rebuilds from scratch.
+$(OVS_STAMP): $(OVS_TARBALL) ovs-patches/series $(OVS_PATCHES) \
+		utilities/build-ovs.sh | deps
+	rm -f $@
+	MAKE="$(MAKE)" utilities/build-ovs.sh $(OVS_TARBALL) $(OVS_SRC) \
+	    $(BUILD)/ovs-libs.mk $(OVS_PATCHES)
+	touch $@
+
+$(BUILD)/ovs-libs.mk: $(OVS_STAMP)
+
+# libtmirror, normal and sanitized.
+$(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj-san/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(SAN_LIB_A): $(SAN_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/utilities/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
+
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
+
+$(SAN_UNIT_BIN): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(UNIT_SRCS)) \
+		$(SAN_LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
+
+# Fuzz targets: clang + libFuzzer, with ASan and UBSan, over our sources.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h) $(OVS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(TM_CPPFLAGS) $(TM_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRCS) \
+	    $(OVS_LIBA) $(OVS_LIBS)
+
+# Tests.  "make check" runs every layer that exists, one after another
+# (the builds before them run in parallel), keeps going past a failing
+# layer so that one run shows everything, and ends with one line that
+# adds up every layer's summary.
+CHECK_LOGS := $(BUILD)/check-logs
+CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
+	$(if $(wildcard tests/golden/run.sh),check-golden) \
+	$(if $(wildcard tests/sandbox/run.sh),check-sandbox) \
+	$(if $(FUZZ_SRCS),check-fuzz)
+
+check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(FUZZ_BINS)
+	@rm -rf $(CHECK_LOGS) && mkdir -p $(CHECK_LOGS)
+	@$(MAKE) -j1 -k --no-print-directory $(CHECK_LAYERS); rc=$$?; \
+	    tests/check-summary.sh $(CHECK_LOGS); exit $$rc
+
+check-unit: $(UNIT_BIN)
+	@mkdir -p $(CHECK_LOGS)
+	$(UNIT_BIN) 2>&1 | tee $(CHECK_LOGS)/unit.log
+
+# The same unit tests under AddressSanitizer + UndefinedBehaviorSanitizer:
+# any report aborts the run and fails the layer.
+check-unit-san: $(SAN_UNIT_BIN)
+	@mkdir -p $(CHECK_LOGS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(SAN_UNIT_BIN) 2>&1 | tee $(CHECK_LOGS)/unit-san.log
+
+check-golden: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	tests/golden/run.sh $(BUILD)/bin/tmirror-ctl 2>&1 \
+	    | tee $(CHECK_LOGS)/golden.log
+
+check-sandbox: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/sandbox/run.sh \
+	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/sandbox.log
+
+check-fuzz: $(FUZZ_BINS)
+	@mkdir -p $(CHECK_LOGS)
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BINS) 2>&1 \
+	    | tee $(CHECK_LOGS)/fuzz.log
+
+# Longer fuzzing runs: make fuzz FUZZ_SECONDS=600.
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# The seed 002 scenario.  Until tmirror-controller exists this shows the
+# compiled flows and their ofproto/trace on a simulated hypervisor.
+demo: $(PROGRAMS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) TMIRROR_CTL=$(TOP)/$(BUILD)/bin/tmirror-ctl \
+	    tests/sandbox/demo-seed002.sh
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/tests \
+	    $(BUILD)/fuzz $(BUILD)/*.a $(CHECK_LOGS) $(BUILD)/*.log
+
+distclean:
+	rm -rf $(BUILD)

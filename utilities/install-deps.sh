@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing tmirror need.
+#
+# Idempotent and quick when everything is already there: it asks dpkg which
+# packages are missing and only then runs "apt-get update" (once) and
+# "apt-get install".  Run as root; as another user it only reports what is
+# missing, so that a non-root build fails with a clear message instead of a
+# confusing compiler error later on.
+set -e
+
+# Build: OVS 3.1.0 from Debian's source package, our C code, the NB IDL.
+# Tests: CUnit, clang's libFuzzer and sanitizer runtimes, and the tools
+# the system tests use to send and capture real traffic.
+PACKAGES="
+    openvswitch-source
+    build-essential autoconf automake libtool pkg-config python3
+    libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
+    clang libclang-rt-14-dev
+    iproute2 ethtool tcpdump netcat-openbsd
+"
+
+missing=
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+            | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing Debian packages:$missing" >&2
+    echo "install-deps: run 'make' as root once, or install them by hand" >&2
+    exit 1
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
