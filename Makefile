@@ -39,12 +39,12 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 OVS_LIBA = $(OVS_SRC)/lib/.libs/libopenvswitch.a \
 	$(wildcard $(OVS_SRC)/lib/.libs/libopenvswitchavx512.a)
 
-# OVS's configure decided which system libraries it links with; reuse that
-# decision instead of guessing.  The file is made by the OVS build step.
-NO_OVS_GOALS := clean distclean deps
-ifeq ($(filter $(NO_OVS_GOALS),$(MAKECMDGOALS)),)
--include $(BUILD)/ovs-libs.mk
-endif
+# OVS's configure decided which system libraries libopenvswitch needs, and
+# libtool recorded them; read them from there instead of guessing.  This is
+# a recursively expanded variable on purpose: it is read when a link runs,
+# which is after OVS is built, even in a fresh checkout.
+OVS_LIBS = $(shell sed -n "s/^dependency_libs='\(.*\)'/\1/p" \
+	$(OVS_SRC)/lib/libopenvswitch.la | tr ' ' '\n' | grep -e '^-l')
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
@@ -83,10 +83,8 @@ $(OVS_STAMP): $(OVS_TARBALL) ovs-patches/series $(OVS_PATCHES) \
 		utilities/build-ovs.sh | deps
 	rm -f $@
 	MAKE="$(MAKE)" utilities/build-ovs.sh $(OVS_TARBALL) $(OVS_SRC) \
-	    $(BUILD)/ovs-libs.mk $(OVS_PATCHES)
+	    $(OVS_PATCHES)
 	touch $@
-
-$(BUILD)/ovs-libs.mk: $(OVS_STAMP)
 
 # libtmirror, normal and sanitized.
 $(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h)
