@@ -56,6 +56,62 @@ tm_bindings_find(const struct tm_bindings *b, const char *port_id)
     return shash_find_data(&b->ports, port_id);
 }
 
+/* One user of an OpenFlow port, for tm_bindings_check(). */
+struct tm_ofport_user {
+    uint16_t ofport;
+    char *what;                 /* "port \"ID\"", "the uplink", ... */
+};
+
+static int
+tm_ofport_user_compare(const void *a_, const void *b_)
+{
+    const struct tm_ofport_user *a = a_, *b = b_;
+
+    if (a->ofport != b->ofport) {
+        return a->ofport < b->ofport ? -1 : 1;
+    }
+    return strcmp(a->what, b->what);
+}
+
+char *
+tm_bindings_check(const struct tm_bindings *b)
+{
+    size_t n_ports = shash_count(&b->ports);
+    struct tm_ofport_user *users = xmalloc((n_ports + 2) * sizeof *users);
+    struct shash_node *node;
+    char *error = NULL;
+    size_t n = 0;
+
+    SHASH_FOR_EACH (node, &b->ports) {
+        const struct tm_binding *binding = node->data;
+        users[n].ofport = binding->ofport;
+        users[n++].what = xasprintf("port \"%s\"", binding->port_id);
+    }
+    if (b->uplink_ofport) {
+        users[n].ofport = b->uplink_ofport;
+        users[n++].what = xstrdup("the uplink");
+    }
+    if (b->tunnel_ofport) {
+        users[n].ofport = b->tunnel_ofport;
+        users[n++].what = xstrdup("the mirror tunnel");
+    }
+
+    /* Sorted, two users of one port are neighbours. */
+    qsort(users, n, sizeof *users, tm_ofport_user_compare);
+    for (size_t i = 1; !error && i < n; i++) {
+        if (users[i].ofport == users[i - 1].ofport) {
+            error = xasprintf("bindings: OpenFlow port %"PRIu16" is bound "
+                              "to both %s and %s", users[i].ofport,
+                              users[i - 1].what, users[i].what);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(users[i].what);
+    }
+    free(users);
+    return error;
+}
+
 char *
 tm_bindings_from_json(const struct json *json, struct tm_bindings *b)
 {
@@ -141,7 +197,7 @@ tm_bindings_from_json(const struct json *json, struct tm_bindings *b)
                                      &b->nonlocal_src);
         }
     }
-    return error;
+    return error ? error : tm_bindings_check(b);
 }
 
 char *

@@ -53,8 +53,13 @@ void tm_bindings_set(struct tm_bindings *, const char *port_id,
 const struct tm_binding *tm_bindings_find(const struct tm_bindings *,
                                           const char *port_id);
 
+/* Checks that no two things share an OpenFlow port: bound ports, the
+ * uplink and the tunnel.  Returns NULL or a malloc'd error naming both. */
+char *tm_bindings_check(const struct tm_bindings *) OVS_WARN_UNUSED_RESULT;
+
 /* Reads bindings from JSON (format above) into freshly initialized
- * 'bindings'.  Returns NULL or a malloc'd error naming the member. */
+ * 'bindings' and checks them with tm_bindings_check().  Returns NULL or a
+ * malloc'd error naming the member. */
 char *tm_bindings_from_json(const struct json *, struct tm_bindings *)
     OVS_WARN_UNUSED_RESULT;
 char *tm_bindings_from_file(const char *file_name, struct tm_bindings *)

@@ -34,15 +34,22 @@ tm_warn(struct svec *warnings, const char *format, ...)
     va_end(args);
 }
 
+/* Adds a flow.  Valid input never yields two flows with one key, but
+ * bindings can be inconsistent while a hypervisor changes (two ports on one
+ * OpenFlow port for a moment): then the first flow stays and the conflict
+ * is reported, rather than the compiler trusting its input. */
 static void
-tm_add(struct tm_flow_table *flows, uint8_t table_id, uint16_t priority,
-       uint64_t cookie, const char *match, const char *actions)
+tm_add(struct tm_flow_table *flows, struct svec *warnings, uint8_t table_id,
+       uint16_t priority, uint64_t cookie, const char *match,
+       const char *actions)
 {
-    /* The compiler never generates two flows with one key; if it did, the
-     * first would win, which is why this is an assertion. */
-    bool added = tm_flow_table_add(flows, table_id, priority, cookie, match,
-                                   actions);
-    ovs_assert(added);
+    if (!tm_flow_table_add(flows, table_id, priority, cookie, match,
+                           actions)) {
+        tm_warn(warnings, "conflicting flows for table=%"PRIu8", "
+                "priority=%"PRIu16", %s: kept the first, dropped \"%s\" "
+                "(are two ports bound to one OpenFlow port?)", table_id,
+                priority, match, actions);
+    }
 }
 
 uint32_t
@@ -145,7 +152,7 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
         ds_put_format(&actions, "load:%#"PRIx16"->%s,resubmit(,%d)",
                       binding->ofport, TM_REG_OUTPORT_NXM,
                       TM_TABLE_ACL_TO_VM);
-        tm_add(flows, TM_TABLE_L2, TM_PRIO_PORT, cookie, ds_cstr(&match),
+        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_PORT, cookie, ds_cstr(&match),
                ds_cstr(&actions));
     }
     free(nodes);
@@ -158,7 +165,7 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
             ds_put_format(&actions, "load:%#"PRIx16"->%s,resubmit(,%d)",
                           ofp_to_u16(OFPP_LOCAL), TM_REG_OUTPORT_NXM,
                           TM_TABLE_ACL_TO_VM);
-            tm_add(flows, TM_TABLE_L2, TM_PRIO_PORT, cookie,
+            tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_PORT, cookie,
                    ds_cstr(&match), ds_cstr(&actions));
         } else {
             tm_warn(warnings, "the bridge's own MAC address is also a "
@@ -179,12 +186,12 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
         ds_put_cstr(&match, ",dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
         ds_clear(&actions);
         tm_put_flood_actions(&actions, &outputs, in_port);
-        tm_add(flows, TM_TABLE_L2, TM_PRIO_FLOOD, cookie, ds_cstr(&match),
+        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_FLOOD, cookie, ds_cstr(&match),
                ds_cstr(&actions));
     }
     ds_clear(&actions);
     tm_put_flood_actions(&actions, &outputs, 0);
-    tm_add(flows, TM_TABLE_L2, TM_PRIO_FLOOD_OTHER, cookie,
+    tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_FLOOD_OTHER, cookie,
            "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00", ds_cstr(&actions));
     svec_destroy(&outputs);
 
@@ -197,7 +204,7 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
     } else {
         ds_put_cstr(&actions, "drop");
     }
-    tm_add(flows, TM_TABLE_L2, TM_PRIO_DEFAULT, cookie, "",
+    tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_DEFAULT, cookie, "",
            ds_cstr(&actions));
 
     ds_destroy(&match);
@@ -220,7 +227,7 @@ tm_compile_pipeline(const struct tm_model *model,
         const struct tm_binding *binding = node->data;
         ds_clear(&match);
         ds_put_format(&match, "in_port=%"PRIu16, binding->ofport);
-        tm_add(flows, TM_TABLE_CLASSIFY, TM_PRIO_PORT, cookie,
+        tm_add(flows, warnings, TM_TABLE_CLASSIFY, TM_PRIO_PORT, cookie,
                ds_cstr(&match), ds_cstr(&actions));
     }
 
@@ -234,14 +241,14 @@ tm_compile_pipeline(const struct tm_model *model,
         ds_clear(&match);
         ds_put_format(&match, "in_port=LOCAL,%s,tp_dst=%d",
                       v6 ? "udp6" : "udp", TM_VXLAN_PORT);
-        tm_add(flows, TM_TABLE_CLASSIFY, TM_PRIO_PORT, cookie,
+        tm_add(flows, warnings, TM_TABLE_CLASSIFY, TM_PRIO_PORT, cookie,
                ds_cstr(&match), ds_cstr(&actions));
     }
 
     /* Everything else (uplink, LOCAL) skips the "from VM" stages. */
     ds_clear(&actions);
     ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_L2);
-    tm_add(flows, TM_TABLE_CLASSIFY, TM_PRIO_DEFAULT, cookie, "",
+    tm_add(flows, warnings, TM_TABLE_CLASSIFY, TM_PRIO_DEFAULT, cookie, "",
            ds_cstr(&actions));
 
     /* Default "continue" in the ACL hooks and mirror stages. */
@@ -254,7 +261,7 @@ tm_compile_pipeline(const struct tm_model *model,
     for (size_t i = 0; i < ARRAY_SIZE(chain); i++) {
         ds_clear(&actions);
         ds_put_format(&actions, "resubmit(,%d)", chain[i][1]);
-        tm_add(flows, chain[i][0], TM_PRIO_DEFAULT, cookie, "",
+        tm_add(flows, warnings, chain[i][0], TM_PRIO_DEFAULT, cookie, "",
                ds_cstr(&actions));
     }
 
@@ -263,14 +270,14 @@ tm_compile_pipeline(const struct tm_model *model,
                   TM_FLAG_MIRROR_COPY);
     ds_clear(&actions);
     ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_OUTPUT);
-    tm_add(flows, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie, ds_cstr(&match),
+    tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie, ds_cstr(&match),
            ds_cstr(&actions));
 
     tm_compile_l2(model, b, flows, warnings);
 
     ds_clear(&actions);
     ds_put_format(&actions, "output:%s", TM_REG_OUTPORT_NXM);
-    tm_add(flows, TM_TABLE_OUTPUT, TM_PRIO_DEFAULT, cookie, "",
+    tm_add(flows, warnings, TM_TABLE_OUTPUT, TM_PRIO_DEFAULT, cookie, "",
            ds_cstr(&actions));
 
     ds_destroy(&match);
@@ -503,7 +510,7 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
                 ds_put_buffer(&match, base.string, base.length);
                 tm_put_port_mask(&match, "tp_src", &src_masks[i]);
                 tm_put_port_mask(&match, "tp_dst", &dst_masks[j]);
-                tm_add(flows, table, priority, cookie, ds_cstr(&match),
+                tm_add(flows, warnings, table, priority, cookie, ds_cstr(&match),
                        ds_cstr(&actions));
             }
         }
@@ -526,7 +533,7 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
                 ds_put_buffer(&match, base.string, base.length);
                 tm_put_port_mask(&match, clause == 1 ? "tp_src" : "tp_dst",
                                  &masks[i]);
-                tm_add(flows, table, priority, cookie, ds_cstr(&match),
+                tm_add(flows, warnings, table, priority, cookie, ds_cstr(&match),
                        conj_actions);
             }
             free(conj_actions);
@@ -534,7 +541,7 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
         ds_clear(&match);
         ds_put_format(&match, "conj_id=%"PRIu32",%s", conj_id,
                       ds_cstr(&base));
-        tm_add(flows, table, priority, cookie, ds_cstr(&match),
+        tm_add(flows, warnings, table, priority, cookie, ds_cstr(&match),
                ds_cstr(&actions));
     }
 

@@ -656,6 +656,15 @@ test_bindings_json(void)
         { "{\"uplnk\": 1}", "uplnk", "unknown" },
         { "{\"local_mac\": \"01:00:00:00:00:00\"}", "local_mac",
           "multicast" },
+        /* Two things on one OpenFlow port. */
+        { "{\"ports\": {\"a\": 5, \"b\": 5}}", "OpenFlow port 5",
+          "port \"a\" and port \"b\"" },
+        { "{\"ports\": {\"a\": 5}, \"uplink\": 5}", "OpenFlow port 5",
+          "the uplink" },
+        { "{\"ports\": {\"a\": 5}, \"tunnel\": {\"ofport\": 5}}",
+          "OpenFlow port 5", "the mirror tunnel" },
+        { "{\"uplink\": 9, \"tunnel\": {\"ofport\": 9}}", "port 9",
+          "the mirror tunnel and the uplink" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         tm_bindings_init(&b);
@@ -673,6 +682,29 @@ test_bindings_json(void)
     CU_ASSERT_EQUAL(b.tunnel_mtu, 68);
     json_destroy(json);
     tm_bindings_destroy(&b);
+}
+
+/* The compiler does not trust its input: bindings that put two ports on
+ * one OpenFlow port (the controller may see that for a moment while OVS
+ * renumbers) give a warning, not a crash or a silently wrong table. */
+static void
+test_conflicting_bindings(void)
+{
+    struct fixture f;
+
+    fixture_compile(&f, ONE_SESSION("[{\"id\": \"r\", \"priority\": 1, "
+                                    "\"action\": \"accept\"}]", "[]", ""));
+    TM_ASSERT_OK(tm_bindings_check(&f.bindings));
+    tm_bindings_set(&f.bindings, "client", 1);
+    TM_ASSERT_ERROR(tm_bindings_check(&f.bindings), "OpenFlow port 1",
+                    "port \"client\" and port \"src\"");
+    tm_flow_table_clear(&f.flows);
+    svec_clear(&f.warnings);
+    tm_compile(&f.model, &f.bindings, &f.flows, &f.warnings);
+    CU_ASSERT(has_warning(&f.warnings, "conflicting flows for table=0"));
+    CU_ASSERT_PTR_NOT_NULL(tm_flow_table_find(&f.flows, TM_TABLE_CLASSIFY,
+                                              TM_PRIO_PORT, "in_port=1"));
+    fixture_destroy(&f);
 }
 
 static int
@@ -699,7 +731,9 @@ compile_suite(void)
         || !CU_add_test(suite, "change_touches_one_source",
                         test_change_touches_one_source)
         || !CU_add_test(suite, "pipeline", test_pipeline)
-        || !CU_add_test(suite, "bindings_json", test_bindings_json)) {
+        || !CU_add_test(suite, "bindings_json", test_bindings_json)
+        || !CU_add_test(suite, "conflicting_bindings",
+                        test_conflicting_bindings)) {
         return CU_get_error();
     }
     return 0;
