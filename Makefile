@@ -72,6 +72,9 @@ all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
 # Keep object files between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
+# Every compile waits for this, so that a package that went missing is
+# installed again even when OVS is already built.  It is quick when
+# nothing is missing.
 deps:
 	@utilities/install-deps.sh
 
@@ -87,11 +90,11 @@ $(OVS_STAMP): $(OVS_TARBALL) ovs-patches/series $(OVS_PATCHES) \
 	touch $@
 
 # libtmirror, normal and sanitized.
-$(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h)
+$(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj-san/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h)
+$(BUILD)/obj-san/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
@@ -115,7 +118,8 @@ $(SAN_UNIT_BIN): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(UNIT_SRCS)) \
 	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
 
 # Fuzz targets: clang + libFuzzer, with ASan and UBSan, over our sources.
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h) $(OVS_STAMP)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h) $(OVS_STAMP) \
+		| deps
 	@mkdir -p $(@D)
 	$(CLANG) $(TM_CPPFLAGS) $(TM_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRCS) \

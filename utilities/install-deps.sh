@@ -13,7 +13,7 @@ set -e
 # the system tests use to send and capture real traffic.
 PACKAGES="
     openvswitch-source
-    build-essential autoconf automake libtool pkg-config python3
+    build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd
