@@ -96,7 +96,8 @@ tm_utf8_decode(const char *s_, uint32_t *cp)
 /* Returns true for code points that are valid but would be invisible or
  * would rearrange the text around them on a terminal (C1 controls, soft
  * hyphen, zero-width and bidirectional formatting characters), so that
- * error messages show them escaped rather than raw. */
+ * error messages show them escaped rather than raw, and so that names
+ * refuse them. */
 static bool
 tm_cp_is_invisible(uint32_t cp)
 {
@@ -105,7 +106,7 @@ tm_cp_is_invisible(uint32_t cp)
             || (cp >= 0x200b && cp <= 0x200f)
             || (cp >= 0x2028 && cp <= 0x202e)
             || (cp >= 0x2060 && cp <= 0x206f)
-            || cp == 0xfeff);
+            || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb));
 }
 
 /* Appends 's' to 'ds' in double quotes, escaped so that the message stays
@@ -692,7 +693,8 @@ tm_parse_mac(const char *field, const char *s, struct eth_addr *mac)
 
 /* Which code points a text field may contain. */
 enum tm_charset {
-    TM_CHARSET_NAME,            /* ASCII letters, digits, "_-.", non-ASCII. */
+    TM_CHARSET_NAME,            /* ASCII letters, digits, "_-.", visible
+                                 * non-ASCII. */
     TM_CHARSET_ID,              /* ASCII letters, digits, "_-.". */
     TM_CHARSET_DESCRIPTION,     /* Anything but '<' and '>'. */
 };
@@ -706,7 +708,9 @@ tm_charset_allows(enum tm_charset charset, uint32_t cp)
 
     switch (charset) {
     case TM_CHARSET_NAME:
-        return word || cp >= 0x80;
+        /* Invisible and reordering characters would let two names look
+         * the same in a console. */
+        return word || (cp >= 0x80 && !tm_cp_is_invisible(cp));
     case TM_CHARSET_ID:
         return word;
     case TM_CHARSET_DESCRIPTION:

@@ -596,6 +596,19 @@ test_name(void)
     TM_ASSERT_ERROR(tm_check_name("name", "a'b"), "name: ", "U+0027");
     TM_ASSERT_ERROR(tm_check_name("name", "a\tb"), "name: ", "U+0009");
 
+    /* Characters that print as nothing or reorder the text would let two
+     * names look alike: right-to-left override, zero-width space,
+     * byte-order mark, a C1 control.  Their neighbours are fine. */
+    TM_ASSERT_ERROR(tm_check_name("name", "ab\xe2\x80\xae" "c"), "name: ",
+                    "U+202E", "character 3");
+    TM_ASSERT_ERROR(tm_check_name("name", "a\xe2\x80\x8b"), "name: ",
+                    "U+200B");
+    TM_ASSERT_ERROR(tm_check_name("name", "\xef\xbb\xbf" "a"), "name: ",
+                    "U+FEFF");
+    TM_ASSERT_ERROR(tm_check_name("name", "a\xc2\x85"), "name: ", "U+0085");
+    TM_ASSERT_OK(tm_check_name("name", "a\xe2\x80\x90" "b"));    /* U+2010 */
+    TM_ASSERT_OK(tm_check_name("name", "a\xc2\xa0" "b"));         /* U+00A0 */
+
     /* Invalid UTF-8: a stray byte, an overlong '/', a surrogate, a
      * truncated sequence, a code point past U+10FFFF. */
     static const char *const bad_utf8[] = {
