@@ -46,7 +46,15 @@ OVS_LIBA = $(OVS_SRC)/lib/.libs/libopenvswitch.a \
 OVS_LIBS = $(shell sed -n "s/^dependency_libs='\(.*\)'/\1/p" \
 	$(OVS_SRC)/lib/libopenvswitch.la | tr ' ' '\n' | grep -e '^-l')
 
-LIB_SRCS := $(wildcard lib/*.c)
+# The northbound database's C IDL, generated from its schema with the OVS
+# tree's ovsdb-idlc, as OVN does for its schemas.
+IDL_SCHEMA := lib/tmirror.ovsschema
+IDL_C := $(BUILD)/lib/tmirror-idl.c
+IDL_H := $(BUILD)/lib/tmirror-idl.h
+IDLC = PYTHONPATH=$(OVS_SRC)/python python3 $(OVS_SRC)/ovsdb/ovsdb-idlc.in
+
+LIB_SRCS := $(wildcard lib/*.c) $(IDL_C)
+LIB_HDRS := $(wildcard lib/*.h) $(IDL_H)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIB_A := $(BUILD)/libtmirror.a
 SAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj-san/%.o,$(LIB_SRCS))
@@ -65,7 +73,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
 .PHONY: all deps ovs check check-unit check-unit-san check-golden \
-	check-sandbox check-fuzz fuzz demo clean distclean
+	check-sandbox check-nb check-fuzz fuzz demo clean distclean
 
 all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
 
@@ -89,12 +97,23 @@ $(OVS_STAMP): $(OVS_TARBALL) ovs-patches/series $(OVS_PATCHES) \
 	    $(OVS_PATCHES)
 	touch $@
 
+$(BUILD)/lib/tmirror-idl.ovsidl: $(IDL_SCHEMA) lib/tmirror-idl.ann $(OVS_STAMP)
+	@mkdir -p $(@D)
+	$(IDLC) annotate $(IDL_SCHEMA) lib/tmirror-idl.ann > $@.tmp
+	mv $@.tmp $@
+
+$(IDL_H): $(BUILD)/lib/tmirror-idl.ovsidl
+	$(IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+
+$(IDL_C): $(BUILD)/lib/tmirror-idl.ovsidl
+	$(IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+
 # libtmirror, normal and sanitized.
-$(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h) | deps
+$(BUILD)/obj/%.o: %.c $(OVS_STAMP) $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj-san/%.o: %.c $(OVS_STAMP) $(wildcard lib/*.h) | deps
+$(BUILD)/obj-san/%.o: %.c $(OVS_STAMP) $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
@@ -118,7 +137,7 @@ $(SAN_UNIT_BIN): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(UNIT_SRCS)) \
 	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
 
 # Fuzz targets: clang + libFuzzer, with ASan and UBSan, over our sources.
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h) $(OVS_STAMP) \
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS) $(OVS_STAMP) \
 		| deps
 	@mkdir -p $(@D)
 	$(CLANG) $(TM_CPPFLAGS) $(TM_CFLAGS) -fsanitize=fuzzer,address,undefined \
@@ -132,7 +151,8 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h) $(OVS_STAMP) \
 CHECK_LOGS := $(BUILD)/check-logs
 CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/golden/run.sh),check-golden) \
-	$(if $(wildcard tests/sandbox/run.sh),check-sandbox) \
+	$(if $(wildcard tests/sandbox/test-*.sh),check-sandbox) \
+	$(if $(wildcard tests/nb/test-*.sh),check-nb) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
 check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(FUZZ_BINS)
@@ -159,8 +179,14 @@ check-golden: $(PROGRAMS)
 
 check-sandbox: $(PROGRAMS)
 	@mkdir -p $(CHECK_LOGS)
-	OVS_SRC=$(TOP)/$(OVS_SRC) tests/sandbox/run.sh \
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/run-tests.sh sandbox tests/sandbox \
 	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/sandbox.log
+
+# The northbound database and tmirror-ctl against real ovsdb-servers.
+check-nb: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/run-tests.sh nb tests/nb \
+	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/nb.log
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)

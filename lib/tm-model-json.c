@@ -517,7 +517,7 @@ tm_session_to_json(const struct tm_session *s)
     return json;
 }
 
-static struct json *
+struct json *
 tm_port_to_json(const struct tm_port *port)
 {
     struct json *json = json_object_create();
@@ -543,7 +543,7 @@ tm_port_to_json(const struct tm_port *port)
     return json;
 }
 
-static struct json *
+struct json *
 tm_lb_to_json(const struct tm_lb *lb)
 {
     struct json *json = json_object_create();

@@ -67,5 +67,7 @@ struct json *tm_model_to_json(const struct tm_model *);
 struct json *tm_filter_to_json(const struct tm_filter *);
 struct json *tm_rule_to_json(const struct tm_rule *);
 struct json *tm_session_to_json(const struct tm_session *);
+struct json *tm_port_to_json(const struct tm_port *);
+struct json *tm_lb_to_json(const struct tm_lb *);
 
 #endif /* tm-model-json.h */
