@@ -1,9 +1,10 @@
 #!/bin/sh
 # The seed 002 scenario ("Mirroring Inbound TCP Traffic to a Single
-# Network Interface") through the compiler and a simulated hypervisor on
-# OVS's dummy datapath: the model, the flows it compiles to, and what
-# ofproto/trace says happens to ECS-test's TCP packet to ECS-source port
-# 1234 and to packets the filter does not accept.
+# Network Interface"): configured with tmirror-ctl into a northbound
+# database, compiled from what the database holds for a simulated
+# hypervisor on OVS's dummy datapath, and shown with ofproto/trace for
+# ECS-test's TCP packet to ECS-source port 1234 and for packets the filter
+# does not accept.
 #
 # This stage has no tmirror-controller yet: the flows are loaded with
 # ovs-ofctl, and packets are traced rather than sent.  The outer source is
@@ -11,12 +12,33 @@
 . "$(dirname "$0")/lib.sh"
 
 section() { printf '\n=== %s\n' "$*"; }
+run() { echo "\$ $*"; "$@"; }
 
 sb_start || exit 1
-section "Model: tests/golden/seed002/model.json"
-"$TMIRROR_CTL" validate "$GOLDEN/seed002/model.json"
+TOP=$(cd "$SB_HERE/../.." && pwd)
+ctl() { "$TMIRROR_CTL" --timeout=20 "$@"; }
+
+section "The northbound database, configured as in seed 002"
+OVS_BINDIR=$OVS_SRC/ovsdb "$TOP/utilities/tmirror-db.sh" start "$SB_DIR/nb" \
+    || exit 1
+stop_nb() {
+    OVS_BINDIR=$OVS_SRC/ovsdb "$TOP/utilities/tmirror-db.sh" stop "$SB_DIR/nb"
+    sb_cleanup
+}
+trap stop_nb EXIT
+TMIRROR_NB_DB=unix:$SB_DIR/nb/tmirror_nb.sock
+export TMIRROR_NB_DB
+run ctl port-add port-ecs-source name=ECS-source mac_address=fa:16:3e:7e:d6:bc fixed_ips=192.168.0.230
+run ctl port-add port-ecs-target name=ECS-target mac_address=fa:16:3e:7e:d6:7a fixed_ips=192.168.0.164
+run ctl port-add port-ecs-test name=ECS-test mac_address=fa:16:3e:7e:d6:77 fixed_ips=192.168.0.161
+run ctl filter-add mirror-filter-A
+run ctl rule-add mirror-filter-A ingress 1 accept protocol=tcp source_cidr_block=192.168.0.161/32 destination_cidr_block=192.168.0.230/32 destination_port_range=1234-1234
+run ctl session-add mirror-session-A mirror-filter-A eni port-ecs-target 1 virtual_network_id=1 packet_length=96 traffic_mirror_sources=port-ecs-source enabled=true
+run ctl show
+ctl export > "$SB_DIR/model.json" || exit 1
+
 section "Hypervisor: ECS-source on port 1, ECS-target on 2, ECS-test on 3"
-sb_case seed002 || exit 1
+sb_load seed002 "$SB_DIR/model.json" "$GOLDEN/seed002/bindings.json" || exit 1
 section "Mirror flows (tables 20 and 50; all of them: tmirror-ctl compile)"
 grep -E 'table=(20|50), priority=6' "$SB_DIR/flows.txt"
 

@@ -74,17 +74,23 @@ elif b is not None:
 }
 
 # Builds br-int for golden case $1 (a directory under tests/golden) and
-# loads the flows that tmirror-ctl compiles for it.  Stock OVS can't use a
-# non-local outer source, so the case is compiled with nonlocal_src off.
+# loads the flows that tmirror-ctl compiles for it.
 sb_case() {
+    sb_load "$1" "$GOLDEN/$1/model.json" "$GOLDEN/$1/bindings.json"
+}
+
+# sb_load NAME MODEL BINDINGS: builds br-int for BINDINGS and loads the
+# flows that tmirror-ctl compiles from MODEL.  Stock OVS can't use a
+# non-local outer source, so it is compiled with nonlocal_src off.
+sb_load() {
     case_name=$1
-    case_dir=$GOLDEN/$1
+    model=$2
     bindings=$SB_DIR/bindings.json
 
     python3 -c 'import json, sys
 b = json.load(open(sys.argv[1]))
 b.setdefault("tunnel", {})["nonlocal_src"] = False
-json.dump(b, open(sys.argv[2], "w"))' "$case_dir/bindings.json" "$bindings"
+json.dump(b, open(sys.argv[2], "w"))' "$3" "$bindings"
 
     vsctl --if-exists del-br br-int
     set -- add-br br-int -- set bridge br-int datapath-type=dummy \
@@ -119,7 +125,7 @@ PORTS
     appctl tnl/neigh/set br-int $SB_GATEWAY6 $SB_GATEWAY_MAC > /dev/null \
         || return 1
 
-    "$TMIRROR_CTL" compile --bindings="$bindings" "$case_dir/model.json" \
+    "$TMIRROR_CTL" compile --bindings="$bindings" "$model" \
         > "$SB_DIR/flows.txt" || return 1
     ofctl --bundle add-flows br-int "$SB_DIR/flows.txt" || return 1
     echo "case $case_name: $(wc -l < "$SB_DIR/flows.txt") flows loaded"
