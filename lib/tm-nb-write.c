@@ -7,6 +7,8 @@
 #include <string.h>
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
+#include "smap.h"
+#include "sset.h"
 #include "ovsdb-idl-provider.h"
 #include "ovsdb-idl.h"
 #include "timeval.h"
@@ -17,6 +19,12 @@
 #include "tmirror-idl.h"
 #include "util.h"
 #include "uuid.h"
+
+static char *
+tm_nb_uuid_text(const struct uuid *uuid)
+{
+    return xasprintf(UUID_FMT, UUID_ARGS(uuid));
+}
 
 /* Waiting for the database. */
 
@@ -98,54 +106,91 @@ tm_nb_commit(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     }
 }
 
-/* In 'error', replaces the quoted temporary UUID of 'row' with "(new)" if
- * the open transaction inserted it: that UUID is never seen again, and the
- * user knows which object they were adding. */
+/* A row the open transaction inserted or changed. */
+static bool
+tm_nb_row_written(const struct ovsdb_idl_row *row)
+{
+    return !row->old_datum || row->written;
+}
+
+/* In 'error', replaces the quoted temporary UUID of 'row', if the open
+ * transaction inserted it, with its label from 'labels' or with "(new)":
+ * that UUID is never seen again, and the user knows which object they
+ * were adding. */
 static void
-tm_nb_name_if_new(const struct ovsdb_idl_row *row, char **error)
+tm_nb_name_if_new(const struct ovsdb_idl_row *row, const struct smap *labels,
+                  char **error)
 {
     if (row->old_datum) {
         return;
     }
 
-    char *quoted = xasprintf("\""UUID_FMT"\"", UUID_ARGS(&row->uuid));
+    char *uuid = xasprintf(UUID_FMT, UUID_ARGS(&row->uuid));
+    char *quoted = xasprintf("\"%s\"", uuid);
     char *at = strstr(*error, quoted);
     if (at) {
+        const char *label = smap_get(labels, uuid);
         struct ds s = DS_EMPTY_INITIALIZER;
+
         ds_put_buffer(&s, *error, at - *error);
-        ds_put_cstr(&s, "(new)");
+        if (label) {
+            ds_put_format(&s, "\"%s\" (new)", label);
+        } else {
+            ds_put_cstr(&s, "(new)");
+        }
         ds_put_cstr(&s, at + strlen(quoted));
         free(*error);
         *error = ds_steal_cstr(&s);
     }
     free(quoted);
+    free(uuid);
 }
 
+/* Validates the model as the open transaction would leave it, blaming the
+ * objects it writes for the conflicts they are part of. */
 static char *
-tm_nb_validate_txn(const struct ovsdb_idl *idl)
+tm_nb_validate_txn(const struct ovsdb_idl *idl, const struct smap *labels)
 {
+    const struct tmrec_filter *filter;
+    const struct tmrec_filter_rule *rule;
+    const struct tmrec_session *session;
+    struct sset focus = SSET_INITIALIZER(&focus);
     struct tm_model model;
+
+    TMREC_FILTER_FOR_EACH (filter, idl) {
+        if (tm_nb_row_written(&filter->header_)) {
+            sset_add_and_free(&focus, tm_nb_uuid_text(&filter->header_.uuid));
+        }
+    }
+    TMREC_FILTER_RULE_FOR_EACH (rule, idl) {
+        if (tm_nb_row_written(&rule->header_)) {
+            sset_add_and_free(&focus, tm_nb_uuid_text(&rule->header_.uuid));
+        }
+    }
+    TMREC_SESSION_FOR_EACH (session, idl) {
+        if (tm_nb_row_written(&session->header_)) {
+            sset_add_and_free(&focus,
+                            tm_nb_uuid_text(&session->header_.uuid));
+        }
+    }
 
     tm_model_init(&model);
     char *error = tm_nb_to_model(idl, &model);
     if (!error) {
-        error = tm_model_validate(&model);
+        error = tm_model_validate_focus(&model, &focus);
     }
     tm_model_destroy(&model);
+    sset_destroy(&focus);
 
     if (error) {
-        const struct tmrec_filter *filter;
-        const struct tmrec_filter_rule *rule;
-        const struct tmrec_session *session;
-
         TMREC_FILTER_FOR_EACH (filter, idl) {
-            tm_nb_name_if_new(&filter->header_, &error);
+            tm_nb_name_if_new(&filter->header_, labels, &error);
         }
         TMREC_FILTER_RULE_FOR_EACH (rule, idl) {
-            tm_nb_name_if_new(&rule->header_, &error);
+            tm_nb_name_if_new(&rule->header_, labels, &error);
         }
         TMREC_SESSION_FOR_EACH (session, idl) {
-            tm_nb_name_if_new(&session->header_, &error);
+            tm_nb_name_if_new(&session->header_, labels, &error);
         }
     }
     return error;
@@ -156,6 +201,7 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
             bool validate, long long int timeout_ms, int64_t *nb_cfg)
 {
     long long int deadline = timeout_ms ? time_msec() + timeout_ms : 0;
+    struct smap labels = SMAP_INITIALIZER(&labels);
     char *error = tm_nb_sync(idl, deadline);
 
     while (!error) {
@@ -176,16 +222,22 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
         int64_t next_cfg = global->nb_cfg + 1;
         tmrec_tm_global_set_nb_cfg(global, next_cfg);
 
-        error = writer->write(idl, txn, writer->aux);
+        smap_clear(&labels);
+        error = writer->write(idl, txn, &labels, writer->aux);
         if (!error && validate) {
-            error = tm_nb_validate_txn(idl);
+            error = tm_nb_validate_txn(idl, &labels);
         }
         if (error) {
             ovsdb_idl_txn_abort(txn);
             ovsdb_idl_txn_destroy(txn);
-            return error;
+            break;
         }
 
+        /* The timeout bounds waiting for the database, not the time it
+         * took to build a large write here. */
+        if (timeout_ms) {
+            deadline = time_msec() + timeout_ms;
+        }
         enum ovsdb_idl_txn_status status = tm_nb_commit(idl, txn, deadline);
         switch (status) {
         case TXN_SUCCESS:
@@ -195,6 +247,7 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
             }
             *nb_cfg = next_cfg;
             ovsdb_idl_txn_destroy(txn);
+            smap_destroy(&labels);
             return NULL;
 
         case TXN_TRY_AGAIN:
@@ -232,6 +285,7 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
             break;
         }
     }
+    smap_destroy(&labels);
     return error;
 }
 
@@ -333,13 +387,7 @@ tm_nb_rule_filter(const struct ovsdb_idl *idl,
 char *
 tm_nb_now(void)
 {
-    return xastrftime_msec("%Y-%m-%dT%H:%M:%SZ", time_wall_msec(), true);
-}
-
-static char *
-tm_nb_uuid_text(const struct uuid *uuid)
-{
-    return xasprintf(UUID_FMT, UUID_ARGS(uuid));
+    return xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", time_wall_msec(), true);
 }
 
 /* Filters. */
@@ -499,13 +547,11 @@ tm_nb_rule_place(const struct tmrec_filter *filter,
 }
 
 char *
-tm_nb_rule_insert(struct ovsdb_idl_txn *txn, const struct ovsdb_idl *idl,
+tm_nb_rule_insert(struct ovsdb_idl_txn *txn,
                   const struct tmrec_filter *filter,
-                  const struct tm_rule *rule,
+                  const struct tm_rule *rule, uint32_t key,
                   const struct tmrec_filter_rule **rowp)
 {
-    uint32_t key = tm_nb_next_rule_key(idl);
-
     if (!key) {
         return xstrdup("traffic_mirror_filter_rule: every cookie key "
                        "(1-16777215) is in use");
@@ -588,6 +634,16 @@ tm_nb_session_write(const struct ovsdb_idl *idl,
                          "exceed the largest possible quota, %d",
                          s->n_sources, TM_QUOTA_SOURCES_PER_SESSION_MAX);
     }
+    /* The column is a set, which would silently merge a port listed twice:
+     * refuse it, as validation of a model file does. */
+    for (size_t i = 0; i < s->n_sources; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(s->sources[i], s->sources[j])) {
+                return xasprintf("traffic_mirror_sources: port \"%s\" is "
+                                 "listed more than once", s->sources[i]);
+            }
+        }
+    }
     struct tmrec_port **sources = xmalloc(MAX(s->n_sources, 1)
                                           * sizeof *sources);
     for (size_t i = 0; i < s->n_sources; i++) {
@@ -624,11 +680,9 @@ tm_nb_session_write(const struct ovsdb_idl *idl,
 
 char *
 tm_nb_session_insert(struct ovsdb_idl_txn *txn, const struct ovsdb_idl *idl,
-                     const struct tm_session *s,
+                     const struct tm_session *s, uint32_t key,
                      const struct tmrec_session **rowp)
 {
-    uint32_t key = tm_nb_next_session_key(idl);
-
     if (!key) {
         return xstrdup("traffic_mirror_session: every cookie key "
                        "(1-16777215) is in use");

@@ -30,6 +30,7 @@
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
+struct smap;
 struct tm_filter;
 struct tm_lb;
 struct tm_port;
@@ -45,8 +46,12 @@ struct uuid;
 struct tm_nb_writer {
     /* Makes the change in 'txn' (rows of 'idl').  Returns NULL or a
      * malloc'd error, which aborts the write.  Called again, from scratch,
-     * if the transaction has to be retried. */
-    char *(*write)(struct ovsdb_idl *, struct ovsdb_idl_txn *, void *aux);
+     * if the transaction has to be retried.  It may add, for rows it
+     * inserts, their UUID (as text) -> a label to 'labels', which errors
+     * then show instead of the row's temporary UUID (by default they say
+     * "(new)"). */
+    char *(*write)(struct ovsdb_idl *, struct ovsdb_idl_txn *,
+                   struct smap *labels, void *aux);
 
     /* Optional: called after a successful commit, while the inserted rows'
      * final UUIDs can still be read with ovsdb_idl_txn_get_insert_uuid(). */
@@ -57,9 +62,9 @@ struct tm_nb_writer {
 
 /* Runs 'writer' as described above.  Blocks until the IDL has the
  * database's contents, then until the write committed or failed, at most
- * 'timeout_ms' milliseconds in all (0: no limit).  On success returns NULL
- * and stores the new TM_Global.nb_cfg in '*nb_cfg'; on failure returns the
- * error and writes nothing.  'validate' false skips step 3 (for writes
+ * 'timeout_ms' milliseconds for each wait (0: no limit).  On success
+ * returns NULL and stores the new TM_Global.nb_cfg in '*nb_cfg'; on
+ * failure returns the error and writes nothing.  'validate' false skips step 3 (for writes
  * that only touch hypervisor state). */
 char *tm_nb_write(struct ovsdb_idl *, const struct tm_nb_writer *,
                   bool validate, long long int timeout_ms, int64_t *nb_cfg)
@@ -97,8 +102,11 @@ char *tm_nb_filter_delete(const struct ovsdb_idl *,
                           const struct tmrec_filter *)
     OVS_WARN_UNUSED_RESULT;
 
-char *tm_nb_rule_insert(struct ovsdb_idl_txn *, const struct ovsdb_idl *,
-                        const struct tmrec_filter *, const struct tm_rule *,
+/* 'key' is the new row's cookie key, from tm_nb_next_rule_key() (a bulk
+ * writer allocates once and counts up rather than rescanning every row for
+ * each insert); 0 means none is left, an error. */
+char *tm_nb_rule_insert(struct ovsdb_idl_txn *, const struct tmrec_filter *,
+                        const struct tm_rule *, uint32_t key,
                         const struct tmrec_filter_rule **)
     OVS_WARN_UNUSED_RESULT;
 char *tm_nb_rule_update(const struct tmrec_filter *,
@@ -107,8 +115,9 @@ char *tm_nb_rule_update(const struct tmrec_filter *,
 void tm_nb_rule_delete(const struct tmrec_filter *,
                        const struct tmrec_filter_rule *);
 
+/* 'key' as for tm_nb_rule_insert(), from tm_nb_next_session_key(). */
 char *tm_nb_session_insert(struct ovsdb_idl_txn *, const struct ovsdb_idl *,
-                           const struct tm_session *,
+                           const struct tm_session *, uint32_t key,
                            const struct tmrec_session **)
     OVS_WARN_UNUSED_RESULT;
 char *tm_nb_session_update(const struct ovsdb_idl *,
@@ -134,7 +143,8 @@ char *tm_nb_lb_delete(const struct ovsdb_idl *,
 void tm_nb_set_sources_per_session(struct ovsdb_idl_txn *,
                                    const struct ovsdb_idl *, uint32_t);
 
-/* The current time as the API writes it (RFC 3339, UTC), malloc'd. */
+/* The current time as the API writes it (RFC 3339, UTC, milliseconds),
+ * malloc'd. */
 char *tm_nb_now(void);
 
 #endif /* tm-nb-write.h */

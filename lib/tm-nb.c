@@ -8,6 +8,7 @@
 #include <string.h>
 #include "openvswitch/dynamic-string.h"
 #include "sset.h"
+#include "svec.h"
 #include "tm-flow.h"
 #include "tm-model.h"
 #include "tm-parse.h"
@@ -267,9 +268,16 @@ tm_nb_read_session(const struct tmrec_session *row, struct tm_model *model)
     s->project_id = xstrdup(row->project_id);
     s->filter_id = (row->filter ? tm_nb_uuid(&row->filter->header_.uuid)
                     : xstrdup(""));
+    /* The column is a set, in UUID order: list sources by port id. */
+    struct svec sources = SVEC_EMPTY_INITIALIZER;
     for (size_t i = 0; i < row->n_sources; i++) {
-        tm_session_add_source(s, row->sources[i]->port_id);
+        svec_add(&sources, row->sources[i]->port_id);
     }
+    svec_sort(&sources);
+    for (size_t i = 0; i < sources.n; i++) {
+        tm_session_add_source(s, sources.names[i]);
+    }
+    svec_destroy(&sources);
     s->target_type = (!strcmp(row->target_type, "elb") ? TM_TARGET_ELB
                       : TM_TARGET_ENI);
     if (s->target_type == TM_TARGET_ENI && row->target_port) {

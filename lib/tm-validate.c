@@ -14,6 +14,7 @@
 #include <string.h>
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
+#include "sset.h"
 #include "tm-parse.h"
 #include "util.h"
 
@@ -74,14 +75,41 @@ tm_users_add(struct shash *map, const char *key,
     users->sessions[users->n++] = session;
 }
 
+/* Does 'a' come before 'b' when a write changed the objects in 'focus'?
+ * Untouched objects were there first; among the others, input order. */
+static bool
+tm_session_precedes(const struct tm_session *a, size_t a_index,
+                    const struct tm_session *b, size_t b_index,
+                    const struct sset *focus)
+{
+    bool a_new = focus && sset_contains(focus, a->id);
+    bool b_new = focus && sset_contains(focus, b->id);
+    return a_new != b_new ? b_new : a_index < b_index;
+}
+
 /* Returns how many sessions use 'key' up to and including 'session', in
- * input order.  Quota errors go to the session that first goes over the
- * limit, which for a write is the one being added. */
+ * the order of tm_session_precedes(): quota errors go to the session that
+ * first goes over the limit, which for a write is one it changed, whatever
+ * its age. */
 static size_t
 tm_users_rank(const struct shash *map, const char *key,
-              const struct tm_session *session)
+              const struct tm_session *session, const struct sset *focus)
 {
     const struct tm_users *users = shash_find_data(map, key);
+    if (users && focus) {
+        size_t index = 0, rank = 1;
+        for (size_t i = 0; i < users->n; i++) {
+            if (users->sessions[i] == session) {
+                index = i;
+            }
+        }
+        for (size_t i = 0; i < users->n; i++) {
+            rank += (users->sessions[i] != session
+                     && tm_session_precedes(users->sessions[i], i, session,
+                                            index, focus));
+        }
+        return rank;
+    }
     if (users) {
         for (size_t i = 0; i < users->n; i++) {
             if (users->sessions[i] == session) {
@@ -277,8 +305,10 @@ tm_validate_rule(const struct tm_rule *rule)
     return error;
 }
 
+/* Checks 'filter' and its rules.  Of two rules that share a priority, the
+ * one in 'focus' (which a write changed) is blamed, else the later one. */
 static char *
-tm_validate_filter(const struct tm_filter *filter)
+tm_validate_filter(const struct tm_filter *filter, const struct sset *focus)
 {
     static const char *kind = "traffic_mirror_filter";
     size_t n_rules[TM_N_DIRECTIONS] = { 0, 0 };
@@ -306,12 +336,18 @@ tm_validate_filter(const struct tm_filter *filter)
             const struct tm_rule *other = filter->rules[j];
             if (other->direction == rule->direction
                 && other->priority == rule->priority) {
-                return tm_error("traffic_mirror_filter_rule", rule->id,
+                const struct tm_rule *blamed = rule;
+                if (focus && sset_contains(focus, other->id)
+                    && !sset_contains(focus, rule->id)) {
+                    blamed = other;
+                    other = rule;
+                }
+                return tm_error("traffic_mirror_filter_rule", blamed->id,
                                 "priority", "%"PRIu32" is already used by "
                                 "%s rule \"%s\" of the same filter; "
                                 "priorities must be unique per filter and "
-                                "direction (1-65535)", rule->priority,
-                                tm_direction_to_string(rule->direction),
+                                "direction (1-65535)", blamed->priority,
+                                tm_direction_to_string(blamed->direction),
                                 other->id);
             }
         }
@@ -333,10 +369,12 @@ tm_validate_lb(const struct tm_lb *lb)
 
 /* The checks of one session that need only the session, the objects it
  * refers to and the model-wide counts. */
+/* 'focus' (may be null): the objects a write changed, which take the blame
+ * for conflicts with what was there before. */
 static char *
 tm_validate_session__(const struct tm_model *model,
                       const struct tm_counts *counts,
-                      const struct tm_session *s)
+                      const struct tm_session *s, const struct sset *focus)
 {
     static const char *kind = "traffic_mirror_session";
     char *error;
@@ -373,7 +411,8 @@ tm_validate_session__(const struct tm_model *model,
                         "no traffic_mirror_filter \"%s\"",
                         s->filter_id ? s->filter_id : "");
     }
-    size_t n = tm_users_rank(&counts->sessions_per_filter, s->filter_id, s);
+    size_t n = tm_users_rank(&counts->sessions_per_filter, s->filter_id,
+                             s, focus);
     if (n > TM_QUOTA_SESSIONS_PER_FILTER) {
         return tm_error(kind, s->id, "traffic_mirror_filter_id",
                         "filter \"%s\" would be used by %"PRIuSIZE" "
@@ -422,7 +461,7 @@ tm_validate_session__(const struct tm_model *model,
                  ? TM_QUOTA_SESSIONS_PER_ENI_TARGET
                  : TM_QUOTA_SESSIONS_PER_ELB_TARGET);
     char *key = tm_target_key(s);
-    n = tm_users_rank(&counts->sessions_per_target, key, s);
+    n = tm_users_rank(&counts->sessions_per_target, key, s, focus);
     free(key);
     if (n > quota) {
         return tm_error(kind, s->id, "traffic_mirror_target_id",
@@ -474,18 +513,26 @@ tm_validate_session__(const struct tm_model *model,
 
         const struct tm_users *users
             = shash_find_data(&counts->sessions_per_source, port_id);
-        n = tm_users_rank(&counts->sessions_per_source, port_id, s);
+        n = tm_users_rank(&counts->sessions_per_source, port_id, s,
+                          focus);
         if (n > TM_QUOTA_SESSIONS_PER_SOURCE) {
             return tm_error(kind, s->id, "traffic_mirror_sources",
                             "port \"%s\" would be a source of %"PRIuSIZE" "
                             "sessions, the quota is %d per source",
                             port_id, n, TM_QUOTA_SESSIONS_PER_SOURCE);
         }
-        /* Only earlier sessions: the conflict is reported once, on the
-         * later of the two. */
-        for (size_t j = 0; j + 1 < n; j++) {
+        /* Only sessions that come first, so that the conflict is reported
+         * once, on the later of the two. */
+        size_t index = 0;
+        for (size_t j = 0; j < users->n; j++) {
+            if (users->sessions[j] == s) {
+                index = j;
+            }
+        }
+        for (size_t j = 0; j < users->n; j++) {
             const struct tm_session *other = users->sessions[j];
-            if (other->priority == s->priority) {
+            if (other != s && other->priority == s->priority
+                && tm_session_precedes(other, j, s, index, focus)) {
                 return tm_error(kind, s->id, "priority",
                                 "%"PRIu32" is already the priority of "
                                 "session \"%s\", which shares source port "
@@ -505,9 +552,54 @@ tm_session_validate(const struct tm_model *model,
     struct tm_counts counts;
 
     tm_counts_init(&counts, model);
-    char *error = tm_validate_session__(model, &counts, session);
+    char *error = tm_validate_session__(model, &counts, session, NULL);
     tm_counts_destroy(&counts);
     return error;
+}
+
+/* Does 'filter' hold a rule whose id is in 'focus'? */
+static bool
+tm_filter_in_focus(const struct tm_filter *filter, const struct sset *focus)
+{
+    if (sset_contains(focus, filter->id)) {
+        return true;
+    }
+    for (size_t i = 0; i < filter->n_rules; i++) {
+        if (sset_contains(focus, filter->rules[i]->id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+char *
+tm_model_validate_focus(const struct tm_model *model,
+                        const struct sset *focus)
+{
+    char *error = NULL;
+
+    /* What the write changed first, blamed for its conflicts... */
+    for (size_t i = 0; !error && i < model->n_filters; i++) {
+        if (tm_filter_in_focus(model->filters[i], focus)) {
+            error = tm_validate_filter(model->filters[i], focus);
+        }
+    }
+    if (!error) {
+        struct tm_counts counts;
+
+        tm_counts_init(&counts, model);
+        for (size_t i = 0; !error && i < model->n_sessions; i++) {
+            const struct tm_session *s = model->sessions[i];
+            if (sset_contains(focus, s->id)) {
+                error = tm_validate_session__(model, &counts, s, focus);
+            }
+        }
+        tm_counts_destroy(&counts);
+    }
+
+    /* ...then everything else, which the write may have broken too (a
+     * deleted port, the region quota). */
+    return error ? error : tm_model_validate(model);
 }
 
 char *
@@ -534,7 +626,7 @@ tm_model_validate(const struct tm_model *model)
         error = tm_validate_lb(model->lbs[i]);
     }
     for (size_t i = 0; !error && i < model->n_filters; i++) {
-        error = tm_validate_filter(model->filters[i]);
+        error = tm_validate_filter(model->filters[i], NULL);
     }
     if (!error && model->n_sessions) {
         struct tm_counts counts;
@@ -542,7 +634,7 @@ tm_model_validate(const struct tm_model *model)
         tm_counts_init(&counts, model);
         for (size_t i = 0; !error && i < model->n_sessions; i++) {
             error = tm_validate_session__(model, &counts,
-                                          model->sessions[i]);
+                                          model->sessions[i], NULL);
         }
         tm_counts_destroy(&counts);
     }

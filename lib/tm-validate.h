@@ -15,10 +15,20 @@
 #include "compiler.h"
 #include "tm-model.h"
 
+struct sset;
+
 /* Returns NULL if 'model' is valid, otherwise a malloc'd message describing
  * the first violation found: which object (by kind and id), which field,
  * which limit.  Checks objects in input order, so the answer is stable. */
 char *tm_model_validate(const struct tm_model *) OVS_WARN_UNUSED_RESULT;
+
+/* Like tm_model_validate(), for a write: the objects whose ids are in
+ * 'focus' (the filters, rules and sessions the write created or changed)
+ * are checked first, and take the blame for any conflict they are part of
+ * (a quota their change exceeds, a priority they share with an older
+ * object), so that the error names what the user just did. */
+char *tm_model_validate_focus(const struct tm_model *, const struct sset *)
+    OVS_WARN_UNUSED_RESULT;
 
 /* Checks one session and everything it refers to, plus the constraints it
  * shares with other sessions (quotas on its sources, target and filter,
