@@ -21,11 +21,13 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "smap.h"
 #include "svec.h"
 #include "timeval.h"
 #include "tm-bindings.h"
 #include "tm-compile.h"
 #include "tm-flow.h"
+#include "tm-json.h"
 #include "tm-model-json.h"
 #include "tm-model.h"
 #include "tm-nb-write.h"
@@ -75,6 +77,9 @@ struct ctl_context {
 
     /* A row the write inserted, whose final UUID is printed on success. */
     const struct ovsdb_idl_row *inserted;
+
+    /* Labels for inserted rows in errors (see struct tm_nb_writer). */
+    struct smap *labels;
 };
 
 OVS_NO_RETURN static void usage(void);
@@ -91,6 +96,9 @@ main(int argc, char *argv[])
     /* Database errors are reported as this program's own error. */
     vlog_set_levels(vlog_module_from_name("ovsdb_idl"), VLF_CONSOLE,
                     VLL_ERR);
+    /* A large import keeps this process busy; that is not a problem. */
+    vlog_set_levels(vlog_module_from_name("timeval"), VLF_CONSOLE,
+                    VLL_ERR);
     parse_options(argc, argv);
 
     argc -= optind;
@@ -103,10 +111,10 @@ main(int argc, char *argv[])
         ovs_fatal(0, "unknown command '%s'; use --help for help", argv[0]);
     }
     if (argc - 1 < command->min_args || argc - 1 > command->max_args) {
-        ovs_fatal(0, "'%s' takes %s: %s %s", command->name,
-                  command->min_args == command->max_args
-                  ? "exactly these arguments" : "these arguments",
-                  command->name, command->usage);
+        if (!command->max_args) {
+            ovs_fatal(0, "'%s' takes no arguments", command->name);
+        }
+        ovs_fatal(0, "usage: %s %s", command->name, command->usage);
     }
     run_command(command, argc, argv);
     return 0;
@@ -149,6 +157,8 @@ parse_options(int argc, char *argv[])
     char *short_options = ovs_cmdl_long_options_to_short_options(
         long_options);
     uint32_t seconds;
+
+    opterr = 0;
     char *error;
 
     /* Options may stand anywhere, as for ovs-ofctl; "--" ends them. */
@@ -198,7 +208,12 @@ parse_options(int argc, char *argv[])
             exit(EXIT_SUCCESS);
         VLOG_OPTION_HANDLERS
         case '?':
-            exit(EXIT_FAILURE);
+            if (optopt) {
+                ovs_fatal(0, "option -%c needs an argument or does not "
+                          "exist (use --help for help)", optopt);
+            }
+            ovs_fatal(0, "unrecognized option '%s' (use --help for help)",
+                      argv[optind - 1]);
         default:
             abort();
         }
@@ -327,8 +342,8 @@ parse_assignments(const struct ctl_context *ctx, int first,
         }
         if (!allowed[j]) {
             struct ds s = DS_EMPTY_INITIALIZER;
-            ds_put_format(&s, "%s: not a field %s can set; fields:", key,
-                          ctx->argv[0]);
+            ds_put_format(&s, "%s: not a field that %s takes as KEY=VALUE; "
+                          "fields:", key, ctx->argv[0]);
             for (j = 0; allowed[j]; j++) {
                 ds_put_format(&s, " %s", allowed[j]);
             }
@@ -344,6 +359,20 @@ parse_assignments(const struct ctl_context *ctx, int first,
         free(key);
     }
     return NULL;
+}
+
+/* Like parse_assignments(), allowing only the first 'n' of 'allowed'. */
+static char *
+parse_assignments_n(const struct ctl_context *ctx, int first,
+                    const char *const allowed[], size_t n, struct smap *kv)
+{
+    const char **some = xmalloc((n + 1) * sizeof *some);
+
+    memcpy(some, allowed, n * sizeof *some);
+    some[n] = NULL;
+    char *error = parse_assignments(ctx, first, some, kv);
+    free(some);
+    return error;
 }
 
 static void
@@ -636,11 +665,15 @@ cmd_filter_show(struct ctl_context *ctx)
 
 /* Rules. */
 
+/* rule-add takes direction, priority and action as arguments; rule-set
+ * takes everything as KEY=VALUE.  The first RULE_ADD_N_FIELDS are those
+ * rule-add takes. */
 static const char *const rule_fields[] = {
     "protocol", "ethertype", "source_cidr_block", "destination_cidr_block",
     "source_port_range", "destination_port_range", "description",
     "direction", "priority", "action", NULL,
 };
+#define RULE_ADD_N_FIELDS 7
 
 static char *
 apply_rule(struct tm_rule *r, const struct smap *kv)
@@ -714,16 +747,17 @@ cmd_rule_add(struct ctl_context *ctx)
         error = tm_parse_action("action", ctx->argv[4], &r->action);
     }
     if (!error) {
-        error = parse_assignments(ctx, 5, rule_fields, &kv);
+        error = parse_assignments_n(ctx, 5, rule_fields, RULE_ADD_N_FIELDS,
+                                    &kv);
     }
     if (!error) {
         error = apply_rule(r, &kv);
     }
     if (!error) {
         const struct tmrec_filter_rule *row;
-        error = tm_nb_rule_insert(ctx->txn, ctx->idl,
+        error = tm_nb_rule_insert(ctx->txn,
                                   tm_nb_find_filter(ctx->idl, f->id), r,
-                                  &row);
+                                  tm_nb_next_rule_key(ctx->idl), &row);
         if (!error) {
             ctx->inserted = &row->header_;
         }
@@ -801,12 +835,16 @@ cmd_rule_list(struct ctl_context *ctx)
 
 /* Sessions. */
 
+/* session-add takes the name, filter, target and priority as arguments;
+ * session-set takes everything as KEY=VALUE.  The first
+ * SESSION_ADD_N_FIELDS are those session-add takes. */
 static const char *const session_fields[] = {
     "virtual_network_id", "packet_length", "enabled",
     "traffic_mirror_sources", "description", "project_id", "name",
     "traffic_mirror_filter_id", "traffic_mirror_target_type",
     "traffic_mirror_target_id", "priority", NULL,
 };
+#define SESSION_ADD_N_FIELDS 6
 
 static void
 set_sources(struct tm_session *s, const struct svec *sources)
@@ -854,6 +892,10 @@ apply_session(const struct tm_model *model, struct tm_session *s,
             struct tm_filter *f = find_filter_arg(model, value, &error);
             if (f) {
                 replace_string(&s->filter_id, f->id);
+            } else {
+                char *wrapped = xasprintf("%s: %s", key, error);
+                free(error);
+                error = wrapped;
             }
         } else if (!strcmp(key, "traffic_mirror_sources")) {
             split_list(value, &list);
@@ -879,18 +921,22 @@ cmd_session_add(struct ctl_context *ctx)
     error = check_optional_name("name", ctx->argv[1]);
     if (!error) {
         replace_string(&s->name, ctx->argv[1]);
+        error = parse_assignments_n(ctx, 6, session_fields,
+                                    SESSION_ADD_N_FIELDS, &kv);
+    }
+    if (!error) {
         smap_add(&kv, "traffic_mirror_filter_id", ctx->argv[2]);
         smap_add(&kv, "traffic_mirror_target_type", ctx->argv[3]);
         smap_add(&kv, "traffic_mirror_target_id", ctx->argv[4]);
         smap_add(&kv, "priority", ctx->argv[5]);
-        error = parse_assignments(ctx, 6, session_fields, &kv);
     }
     if (!error) {
         error = apply_session(&model, s, &kv);
     }
     if (!error) {
         const struct tmrec_session *row;
-        error = tm_nb_session_insert(ctx->txn, ctx->idl, s, &row);
+        error = tm_nb_session_insert(ctx->txn, ctx->idl, s,
+                                     tm_nb_next_session_key(ctx->idl), &row);
         if (!error) {
             ctx->inserted = &row->header_;
         }
@@ -942,6 +988,12 @@ add_session_sources(struct ctl_context *ctx,
                     struct tm_session *s)
 {
     for (int i = 2; i < ctx->argc; i++) {
+        for (int j = 2; j < i; j++) {
+            if (!strcmp(ctx->argv[j], ctx->argv[i])) {
+                return xasprintf("traffic_mirror_sources: port \"%s\" is "
+                                 "given twice", ctx->argv[i]);
+            }
+        }
         for (size_t j = 0; j < s->n_sources; j++) {
             if (!strcmp(s->sources[j], ctx->argv[i])) {
                 return xasprintf("traffic_mirror_sources: port \"%s\" is "
@@ -1500,20 +1552,44 @@ cmd_show(struct ctl_context *ctx)
     return NULL;
 }
 
-/* "import": a model file's objects, added in one write.  Ports and load
- * balancers keep their ids; filters, rules and sessions get new UUIDs, and
- * sessions refer to the new filters. */
-static char *
-cmd_import(struct ctl_context *ctx)
-{
-    struct shash filters = SHASH_INITIALIZER(&filters);
-    struct tm_model model;
-    char *error;
+/* Allocates cookie keys for a bulk write: one scan of the table, then
+ * counting up (another scan only if the keys reach their limit). */
+struct key_allocator {
+    uint32_t next;
+    uint32_t (*scan)(const struct ovsdb_idl *);
+};
 
-    tm_model_init(&model);
-    error = tm_model_from_file(ctx->argv[1], &model);
-    for (size_t i = 0; !error && i < model.n_ports; i++) {
-        const struct tm_port *p = model.ports[i];
+static uint32_t
+next_key(struct key_allocator *keys, const struct ovsdb_idl *idl)
+{
+    if (!keys->next || keys->next > TM_KEY_MAX) {
+        keys->next = keys->scan(idl);
+        if (!keys->next) {
+            return 0;
+        }
+    }
+    return keys->next++;
+}
+
+/* "import": a model file's objects, added in one write.  Ports and load
+ * balancers keep their ids (and are updated if they exist); filters, rules
+ * and sessions get new UUIDs, and sessions refer to the new filters.  The
+ * file's quota, if it has one, applies.  Errors name the file's ids. */
+static char *
+import_model(struct ctl_context *ctx, const struct json *json,
+             struct tm_model *model)
+{
+    struct key_allocator rule_keys = { 0, tm_nb_next_rule_key };
+    struct key_allocator session_keys = { 0, tm_nb_next_session_key };
+    struct shash filters = SHASH_INITIALIZER(&filters);
+    char *error = tm_model_from_json(json, model);
+
+    if (!error && tm_json_member(json, "quotas")) {
+        tm_nb_set_sources_per_session(ctx->txn, ctx->idl,
+                                      model->quotas.sources_per_session);
+    }
+    for (size_t i = 0; !error && i < model->n_ports; i++) {
+        const struct tm_port *p = model->ports[i];
         const struct tmrec_port *row = tm_nb_find_port(ctx->idl, p->id);
         if (row) {
             tm_nb_port_update(row, p);
@@ -1521,8 +1597,8 @@ cmd_import(struct ctl_context *ctx)
             tm_nb_port_insert(ctx->txn, p);
         }
     }
-    for (size_t i = 0; !error && i < model.n_lbs; i++) {
-        const struct tm_lb *lb = model.lbs[i];
+    for (size_t i = 0; !error && i < model->n_lbs; i++) {
+        const struct tm_lb *lb = model->lbs[i];
         const struct tmrec_load_balancer *row = tm_nb_find_lb(ctx->idl,
                                                               lb->id);
         if (row) {
@@ -1531,19 +1607,27 @@ cmd_import(struct ctl_context *ctx)
             tm_nb_lb_insert(ctx->txn, lb);
         }
     }
-    for (size_t i = 0; !error && i < model.n_filters; i++) {
-        const struct tm_filter *f = model.filters[i];
+    for (size_t i = 0; !error && i < model->n_filters; i++) {
+        const struct tm_filter *f = model->filters[i];
         const struct tmrec_filter *row = tm_nb_filter_insert(ctx->txn, f);
 
         shash_add(&filters, f->id, row);
+        smap_add_nocopy(ctx->labels, uuid_text(&row->header_.uuid),
+                        xstrdup(f->id));
         for (size_t j = 0; !error && j < f->n_rules; j++) {
             const struct tmrec_filter_rule *rule_row;
-            error = tm_nb_rule_insert(ctx->txn, ctx->idl, row, f->rules[j],
+            error = tm_nb_rule_insert(ctx->txn, row, f->rules[j],
+                                      next_key(&rule_keys, ctx->idl),
                                       &rule_row);
+            if (!error) {
+                smap_add_nocopy(ctx->labels,
+                                uuid_text(&rule_row->header_.uuid),
+                                xstrdup(f->rules[j]->id));
+            }
         }
     }
-    for (size_t i = 0; !error && i < model.n_sessions; i++) {
-        struct tm_session *s = model.sessions[i];
+    for (size_t i = 0; !error && i < model->n_sessions; i++) {
+        struct tm_session *s = model->sessions[i];
         const struct tmrec_filter *f = shash_find_data(&filters,
                                                        s->filter_id);
         const struct tmrec_session *row;
@@ -1554,10 +1638,38 @@ cmd_import(struct ctl_context *ctx)
             free(s->filter_id);
             s->filter_id = uuid_text(&f->header_.uuid);
         }
-        error = tm_nb_session_insert(ctx->txn, ctx->idl, s, &row);
+        error = tm_nb_session_insert(ctx->txn, ctx->idl, s,
+                                     next_key(&session_keys, ctx->idl),
+                                     &row);
         if (error) {
             char *wrapped = xasprintf("traffic_mirror_sessions[%"PRIuSIZE"] "
                                       "(\"%s\"): %s", i, s->id, error);
+            free(error);
+            error = wrapped;
+        } else {
+            smap_add_nocopy(ctx->labels, uuid_text(&row->header_.uuid),
+                            xstrdup(s->id));
+        }
+    }
+    shash_destroy(&filters);
+    return error;
+}
+
+static char *
+cmd_import(struct ctl_context *ctx)
+{
+    const char *file_name = ctx->argv[1];
+    struct json *json;
+    struct tm_model model;
+    char *error;
+
+    tm_model_init(&model);
+    error = tm_json_parse_file(file_name, &json);
+    if (!error) {
+        error = import_model(ctx, json, &model);
+        json_destroy(json);
+        if (error) {
+            char *wrapped = xasprintf("%s: %s", file_name, error);
             free(error);
             error = wrapped;
         }
@@ -1568,7 +1680,6 @@ cmd_import(struct ctl_context *ctx)
                       " load balancers\n", model.n_filters, model.n_sessions,
                       model.n_ports, model.n_lbs);
     }
-    shash_destroy(&filters);
     tm_model_destroy(&model);
     return error;
 }
@@ -1736,7 +1847,7 @@ struct write_aux {
 
 static char *
 write_callback(struct ovsdb_idl *idl OVS_UNUSED, struct ovsdb_idl_txn *txn,
-               void *aux_)
+               struct smap *labels, void *aux_)
 {
     struct write_aux *aux = aux_;
 
@@ -1744,6 +1855,7 @@ write_callback(struct ovsdb_idl *idl OVS_UNUSED, struct ovsdb_idl_txn *txn,
     ds_clear(&aux->ctx->output);
     aux->ctx->inserted = NULL;
     aux->ctx->txn = txn;
+    aux->ctx->labels = labels;
     return aux->command->run(aux->ctx);
 }
 
