@@ -73,7 +73,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
 .PHONY: all deps ovs check check-unit check-unit-san check-golden \
-	check-sandbox check-nb check-fuzz fuzz demo clean distclean
+	check-sandbox check-nb check-ovs check-system check-fuzz fuzz demo \
+	clean distclean
 
 all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
 
@@ -153,6 +154,8 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/golden/run.sh),check-golden) \
 	$(if $(wildcard tests/sandbox/test-*.sh),check-sandbox) \
 	$(if $(wildcard tests/nb/test-*.sh),check-nb) \
+	$(if $(wildcard ovs-patches/check.sh),check-ovs) \
+	$(if $(wildcard tests/system/test-*.sh),check-system) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
 check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(FUZZ_BINS)
@@ -187,6 +190,18 @@ check-nb: $(PROGRAMS)
 	@mkdir -p $(CHECK_LOGS)
 	OVS_SRC=$(TOP)/$(OVS_SRC) tests/run-tests.sh nb tests/nb \
 	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/nb.log
+
+# The OVS testsuite cases that ovs-patches/ adds (keyword "tmirror"),
+# against the patched build.
+check-ovs: $(OVS_STAMP)
+	@mkdir -p $(CHECK_LOGS)
+	ovs-patches/check.sh $(OVS_SRC) 2>&1 | tee $(CHECK_LOGS)/ovs.log
+
+# Real traffic through the patched userspace datapath (needs root).
+check-system: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/system/run.sh \
+	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/system.log
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)
