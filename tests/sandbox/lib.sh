@@ -79,9 +79,14 @@ sb_case() {
     sb_load "$1" "$GOLDEN/$1/model.json" "$GOLDEN/$1/bindings.json"
 }
 
+# Which OVS features the hypervisor uses: "stock" (the outer source is the
+# hypervisor's address: bindings compiled with nonlocal_src off) or
+# "patched" (ovs-patches/0001: the tunnel port has local_ip=flow and
+# allow_nonlocal_src=true, and the bindings' nonlocal_src stands).
+SB_MODE=stock
+
 # sb_load NAME MODEL BINDINGS: builds br-int for BINDINGS and loads the
-# flows that tmirror-ctl compiles from MODEL.  Stock OVS can't use a
-# non-local outer source, so it is compiled with nonlocal_src off.
+# flows that tmirror-ctl compiles from MODEL, in mode $SB_MODE.
 sb_load() {
     case_name=$1
     model=$2
@@ -89,8 +94,9 @@ sb_load() {
 
     python3 -c 'import json, sys
 b = json.load(open(sys.argv[1]))
-b.setdefault("tunnel", {})["nonlocal_src"] = False
-json.dump(b, open(sys.argv[2], "w"))' "$3" "$bindings"
+if sys.argv[3] == "stock":
+    b.setdefault("tunnel", {})["nonlocal_src"] = False
+json.dump(b, open(sys.argv[2], "w"))' "$3" "$bindings" "$SB_MODE"
 
     vsctl --if-exists del-br br-int
     set -- add-br br-int -- set bridge br-int datapath-type=dummy \
@@ -115,6 +121,9 @@ PORTS
     set -- "$@" -- add-port br-int tm-vxlan -- set interface tm-vxlan \
         type=vxlan options:remote_ip=flow options:key=flow \
         ofport_request="$tunnel"
+    if [ "$SB_MODE" = patched ]; then
+        set -- "$@" options:local_ip=flow options:allow_nonlocal_src=true
+    fi
     vsctl "$@" || return 1
 
     appctl netdev-dummy/ip4addr br-int $SB_UNDERLAY4 > /dev/null &&
@@ -128,7 +137,8 @@ PORTS
     "$TMIRROR_CTL" compile --bindings="$bindings" "$model" \
         > "$SB_DIR/flows.txt" || return 1
     ofctl --bundle add-flows br-int "$SB_DIR/flows.txt" || return 1
-    echo "case $case_name: $(wc -l < "$SB_DIR/flows.txt") flows loaded"
+    echo "case $case_name ($SB_MODE OVS): $(wc -l < "$SB_DIR/flows.txt")" \
+         "flows loaded"
 }
 
 # Traces $1 (an ofproto/trace flow) on br-int into $SB_DIR/trace.
@@ -157,12 +167,13 @@ sb_outputs() {
         | tr '\n' ' ' | sed 's/ $//'
 }
 
-# expect_mirror FLOW VNI OUTER-DST MAX-LEN OUTPUTS
-#   The packet is mirrored exactly once, in VXLAN with VNI to OUTER-DST,
-#   truncated to MAX-LEN, and still delivered to OUTPUTS (OpenFlow ports).
+# expect_mirror FLOW VNI OUTER-DST MAX-LEN OUTPUTS [OUTER-SRC]
+#   The packet is mirrored exactly once, in VXLAN with VNI to OUTER-DST
+#   (from OUTER-SRC if given), truncated to MAX-LEN, and still delivered to
+#   OUTPUTS (OpenFlow ports).
 expect_mirror() {
-    flow=$1 vni=$2 dst=$3 len=$4 outputs=$5
-    what="mirror $flow -> vni $vni to $dst, $len bytes, delivered to $outputs"
+    flow=$1 vni=$2 dst=$3 len=$4 outputs=$5 src=${6:-}
+    what="mirror $flow -> vni $vni to $dst${src:+ from $src}, $len bytes, delivered to $outputs"
 
     sb_trace "$flow"
     actions=$(grep '^Datapath actions' "$SB_DIR/trace")
@@ -170,6 +181,8 @@ expect_mirror() {
     got_vni=$(printf '%s' "$actions" | sed -n 's/.*vni=\(0x[0-9a-f]*\).*/\1/p')
     got_dst=$(printf '%s' "$actions" \
               | sed -n 's/.*ipv[46](src=[^,]*,dst=\([^,]*\),.*/\1/p')
+    got_src=$(printf '%s' "$actions" \
+              | sed -n 's/.*ipv[46](src=\([^,]*\),dst=.*/\1/p')
     got_len=$(printf '%s' "$actions" | sed -n 's/.*trunc(\([0-9]*\)).*/\1/p')
     got_out=$(sb_outputs)
     if [ "$n" != 1 ]; then
@@ -178,6 +191,8 @@ expect_mirror() {
         sb_fail "$what: vni $got_vni"
     elif [ "$got_dst" != "$dst" ]; then
         sb_fail "$what: outer destination $got_dst"
+    elif [ -n "$src" ] && [ "$got_src" != "$src" ]; then
+        sb_fail "$what: outer source $got_src"
     elif [ "$got_len" != "$len" ]; then
         sb_fail "$what: truncated to $got_len"
     elif [ "$got_out" != "$outputs" ]; then

@@ -105,4 +105,21 @@ expect_mirror "in_port=2,dl_dst=fa:16:3e:00:05:01,udp,nw_src=192.168.5.20,nw_dst
 expect_no_mirror "in_port=LOCAL,dl_dst=fa:16:3e:00:05:01,udp,nw_src=192.0.2.1,nw_dst=192.168.5.10,udp_src=40000,udp_dst=4789" 1
 expect_mirror "in_port=LOCAL,dl_dst=fa:16:3e:00:05:01,udp,nw_src=192.0.2.1,nw_dst=192.168.5.10,udp_src=40000,udp_dst=4790" 55 192.168.5.100 96 1
 
+# Both modes of the hypervisor.  So far stock OVS: the outer source was
+# the hypervisor's underlay address.  Stock mode says so explicitly:
+SB_MODE=stock
+sb_case seed002 || exit 1
+expect_mirror "$test_to_source,tp_dst=1234" 1 192.168.0.164 96 1 192.0.2.1
+# With ovs-patches/0001 (local_ip=flow, allow_nonlocal_src=true), the outer
+# source is the mirror source VM's own address, as in seed 002's capture
+# ("Sip: Mirror source address"), on IPv4 and IPv6.
+SB_MODE=patched
+sb_case seed002 || exit 1
+expect_mirror "$test_to_source,tp_dst=1234" 1 192.168.0.164 96 1 192.168.0.230
+expect_no_mirror "$test_to_source,tp_dst=1235" 1
+sb_case ipv6-mtu || exit 1
+expect_mirror "in_port=7,dl_dst=fa:16:3e:00:04:0a,udp6,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::100,udp_dst=53" 16777215 2001:db8::100 1344 8 2001:db8::10
+sb_case seed000-table2 || exit 1
+expect_mirror "in_port=9,dl_dst=fa:16:3e:00:00:0b,tcp,nw_src=172.16.0.7,nw_dst=10.0.0.3,tp_src=10000,tp_dst=80" 2 192.168.1.25 96 1 10.0.0.3
+
 sb_finish
