@@ -26,6 +26,7 @@
 #include "timeval.h"
 #include "tm-bindings.h"
 #include "tm-compile.h"
+#include "tm-features.h"
 #include "tm-flow.h"
 #include "tm-json.h"
 #include "tm-model-json.h"
@@ -96,6 +97,8 @@ main(int argc, char *argv[])
     /* Database errors are reported as this program's own error. */
     vlog_set_levels(vlog_module_from_name("ovsdb_idl"), VLF_CONSOLE,
                     VLL_ERR);
+    /* ovs-features reports a switch it can't reach as its own error. */
+    vlog_set_levels(vlog_module_from_name("unixctl"), VLF_CONSOLE, VLL_ERR);
     /* A large import keeps this process busy; that is not a problem. */
     vlog_set_levels(vlog_module_from_name("timeval"), VLF_CONSOLE,
                     VLL_ERR);
@@ -283,6 +286,10 @@ Ports, load balancers, hypervisors:\n\
   lb-del LB-ID\n\
   lb-list\n\
   hv-list                     what each hypervisor reports back\n\
+\n\
+Hypervisor:\n\
+  ovs-features CTL-SOCKET     which ovs-patches/ features the running\n\
+                              ovs-vswitchd has, and the mode it allows\n\
 \n\
 Model files (no database):\n\
   validate MODEL.json         check a model, print the first problem\n\
@@ -1684,6 +1691,23 @@ cmd_import(struct ctl_context *ctx)
     return error;
 }
 
+/* "ovs-features": what a running ovs-vswitchd can do (ovs-patches/). */
+static char *
+cmd_ovs_features(struct ctl_context *ctx)
+{
+    struct tm_features features;
+    int error = tm_features_probe(ctx->argv[1], &features);
+
+    if (error) {
+        return xasprintf("%s: can't ask the switch (%s)", ctx->argv[1],
+                         ovs_strerror(error));
+    }
+    ds_put_format(&ctx->output, "mode: %s\n", tm_features_mode(&features));
+    tm_features_format(&features, &ctx->output);
+    ds_put_char(&ctx->output, '\n');
+    return NULL;
+}
+
 /* Model files. */
 
 static struct tm_model *
@@ -1819,6 +1843,9 @@ static const struct ctl_command all_commands[] = {
     { "lb-list", "", 0, 0, CTL_READ, cmd_lb_list },
 
     { "hv-list", "", 0, 0, CTL_READ, cmd_hv_list },
+
+    { "ovs-features", "OVS-VSWITCHD-CTL-SOCKET", 1, 1, CTL_FILE,
+      cmd_ovs_features },
 
     { "validate", "MODEL.json", 1, 1, CTL_FILE, cmd_validate },
     { "compile", "MODEL.json", 1, 1, CTL_FILE, cmd_compile },
