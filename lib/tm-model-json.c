@@ -113,6 +113,23 @@ tm_rule_from_json(const struct json *json, const char *path,
     return error;
 }
 
+/* The start of every object reader: 'json' must be an object with only
+ * 'members' and a valid "id", which goes into '*id' (malloc'd). */
+static char *
+tm_read_object_head(const struct json *json, const char *path,
+                    const char *const members[], char **id)
+{
+    char *error = tm_json_expect_object(json, path);
+
+    if (!error) {
+        error = tm_json_check_members(json, path, members);
+    }
+    if (!error) {
+        error = tm_json_get_string(json, path, "id", true, tm_check_id, id);
+    }
+    return error;
+}
+
 static char *
 tm_filter_from_json(const struct json *json, const char *path,
                     struct tm_model *model)
@@ -124,9 +141,7 @@ tm_filter_from_json(const struct json *json, const char *path,
     char *id = NULL;
     char *error;
 
-    error = tm_json_expect_object(json, path);
-    TRY(tm_json_check_members(json, path, members));
-    TRY(tm_json_get_string(json, path, "id", true, tm_check_id, &id));
+    error = tm_read_object_head(json, path, members, &id);
     if (error) {
         return error;
     }
@@ -197,9 +212,7 @@ tm_session_from_json(const struct json *json, const char *path,
     char *id = NULL;
     char *error;
 
-    error = tm_json_expect_object(json, path);
-    TRY(tm_json_check_members(json, path, members));
-    TRY(tm_json_get_string(json, path, "id", true, tm_check_id, &id));
+    error = tm_read_object_head(json, path, members, &id);
     if (error) {
         return error;
     }
@@ -266,9 +279,7 @@ tm_port_from_json(const struct json *json, const char *path,
     char *id = NULL;
     char *error;
 
-    error = tm_json_expect_object(json, path);
-    TRY(tm_json_check_members(json, path, members));
-    TRY(tm_json_get_string(json, path, "id", true, tm_check_id, &id));
+    error = tm_read_object_head(json, path, members, &id);
     if (error) {
         return error;
     }
@@ -311,9 +322,7 @@ tm_lb_from_json(const struct json *json, const char *path,
     char *id = NULL;
     char *error;
 
-    error = tm_json_expect_object(json, path);
-    TRY(tm_json_check_members(json, path, members));
-    TRY(tm_json_get_string(json, path, "id", true, tm_check_id, &id));
+    error = tm_read_object_head(json, path, members, &id);
     if (error) {
         return error;
     }
