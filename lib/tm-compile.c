@@ -152,7 +152,8 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
         ds_put_format(&actions, "load:%#"PRIx16"->%s,resubmit(,%d)",
                       binding->ofport, TM_REG_OUTPORT_NXM,
                       TM_TABLE_ACL_TO_VM);
-        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_PORT, cookie, ds_cstr(&match),
+        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_PORT, cookie,
+               ds_cstr(&match),
                ds_cstr(&actions));
     }
     free(nodes);
@@ -186,7 +187,8 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
         ds_put_cstr(&match, ",dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
         ds_clear(&actions);
         tm_put_flood_actions(&actions, &outputs, in_port);
-        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_FLOOD, cookie, ds_cstr(&match),
+        tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_FLOOD, cookie,
+               ds_cstr(&match),
                ds_cstr(&actions));
     }
     ds_clear(&actions);
@@ -231,6 +233,17 @@ tm_compile_pipeline(const struct tm_model *model,
                ds_cstr(&match), ds_cstr(&actions));
     }
 
+    /* The mirror tunnel only sends.  With remote_ip=flow it would accept
+     * VXLAN from anyone who can reach this host on UDP 4789 and hand the
+     * decapsulated frames to L2 forwarding: into VMs, or flooded.  Drop
+     * whatever arrives on it. */
+    if (b->tunnel_ofport) {
+        ds_clear(&match);
+        ds_put_format(&match, "in_port=%"PRIu16, b->tunnel_ofport);
+        tm_add(flows, warnings, TM_TABLE_CLASSIFY, TM_PRIO_PORT, cookie,
+               ds_cstr(&match), "drop");
+    }
+
     /* Mirror copies re-enter the bridge through LOCAL after tnl_push when
      * the route to the target leaves through this bridge: flag them so
      * that the inbound stage never mirrors a mirror. */
@@ -270,8 +283,19 @@ tm_compile_pipeline(const struct tm_model *model,
                   TM_FLAG_MIRROR_COPY);
     ds_clear(&actions);
     ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_OUTPUT);
-    tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie, ds_cstr(&match),
-           ds_cstr(&actions));
+    tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
+           ds_cstr(&match), ds_cstr(&actions));
+
+    /* A frame a VM addresses to itself is never delivered (OVS does not
+     * output to the input port), so it is not "inbound" either. */
+    SHASH_FOR_EACH (node, &b->ports) {
+        const struct tm_binding *binding = node->data;
+        ds_clear(&match);
+        ds_put_format(&match, "in_port=%"PRIu16",%s=%#"PRIx16,
+                      binding->ofport, TM_REG_OUTPORT, binding->ofport);
+        tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
+               ds_cstr(&match), ds_cstr(&actions));
+    }
 
     tm_compile_l2(model, b, flows, warnings);
 
@@ -510,7 +534,8 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
                 ds_put_buffer(&match, base.string, base.length);
                 tm_put_port_mask(&match, "tp_src", &src_masks[i]);
                 tm_put_port_mask(&match, "tp_dst", &dst_masks[j]);
-                tm_add(flows, warnings, table, priority, cookie, ds_cstr(&match),
+                tm_add(flows, warnings, table, priority, cookie,
+                       ds_cstr(&match),
                        ds_cstr(&actions));
             }
         }
@@ -533,7 +558,8 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
                 ds_put_buffer(&match, base.string, base.length);
                 tm_put_port_mask(&match, clause == 1 ? "tp_src" : "tp_dst",
                                  &masks[i]);
-                tm_add(flows, warnings, table, priority, cookie, ds_cstr(&match),
+                tm_add(flows, warnings, table, priority, cookie,
+                       ds_cstr(&match),
                        conj_actions);
             }
             free(conj_actions);

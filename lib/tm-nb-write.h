@@ -64,8 +64,8 @@ struct tm_nb_writer {
  * database's contents, then until the write committed or failed, at most
  * 'timeout_ms' milliseconds for each wait (0: no limit).  On success
  * returns NULL and stores the new TM_Global.nb_cfg in '*nb_cfg'; on
- * failure returns the error and writes nothing.  'validate' false skips step 3 (for writes
- * that only touch hypervisor state). */
+ * failure returns the error and writes nothing.  'validate' false skips
+ * step 3 (for writes that only touch hypervisor state). */
 char *tm_nb_write(struct ovsdb_idl *, const struct tm_nb_writer *,
                   bool validate, long long int timeout_ms, int64_t *nb_cfg)
     OVS_WARN_UNUSED_RESULT;

@@ -24,6 +24,14 @@ expect_no_mirror "in_port=1,dl_dst=fa:16:3e:7e:d6:77,tcp,nw_src=192.168.0.230,nw
 expect_mirror "in_port=3,dl_dst=ff:ff:ff:ff:ff:ff,tcp,nw_src=192.168.0.161,nw_dst=192.168.0.230,tp_dst=1234" 1 192.168.0.164 96 "1 2 65534"
 expect_no_mirror "in_port=1,dl_dst=ff:ff:ff:ff:ff:ff,tcp,nw_src=192.168.0.161,nw_dst=192.168.0.230,tp_dst=1234" "2 3 65534"
 
+# The mirror tunnel only sends: VXLAN that arrives on it (anyone can send
+# to UDP 4789) is dropped, not handed to the VMs or flooded.
+expect_no_mirror "in_port=10,tun_id=0x5,tun_src=203.0.113.9,tun_dst=192.0.2.1,dl_dst=fa:16:3e:7e:d6:bc,tcp,nw_src=192.168.0.161,nw_dst=192.168.0.230,tp_dst=1234" ""
+expect_no_mirror "in_port=10,tun_id=0x5,tun_src=203.0.113.9,tun_dst=192.0.2.1,dl_dst=ff:ff:ff:ff:ff:ff,arp" ""
+# A frame the source sends to its own MAC is never delivered, so it is not
+# inbound traffic either.
+expect_no_mirror "in_port=1,dl_dst=fa:16:3e:7e:d6:bc,tcp,nw_src=192.168.0.161,nw_dst=192.168.0.230,tp_dst=1234" 1
+
 # Seed 000 Table 2: inbound TCP 172.16.0.0/24 ports 10000-10001 ->
 # 10.0.0.3/32 port 80 accepted; outbound 192.168.0.0/24 -> 10.2.0.0/24
 # rejected.  Target: the load balancer VIP 192.168.1.25, VNI 2.
