@@ -106,9 +106,11 @@ tm_rule_from_json(const struct json *json, const char *path,
                       tm_parse_action_adapter, &rule->action));
     TRY(tm_json_get_string(json, path, "description", false,
                            tm_check_description, &rule->description));
-    TRY(tm_json_get_string(json, path, "created_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "created_at", false,
+                           tm_check_free_text,
                            &rule->created_at));
-    TRY(tm_json_get_string(json, path, "updated_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "updated_at", false,
+                           tm_check_free_text,
                            &rule->updated_at));
     return error;
 }
@@ -148,15 +150,18 @@ tm_filter_from_json(const struct json *json, const char *path,
 
     struct tm_filter *filter = tm_model_add_filter(model, id);
     free(id);
-    TRY(tm_json_get_string(json, path, "project_id", false, NULL,
+    TRY(tm_json_get_string(json, path, "project_id", false,
+                           tm_check_project_id,
                            &filter->project_id));
     TRY(tm_json_get_string(json, path, "name", false, tm_check_optional_name,
                            &filter->name));
     TRY(tm_json_get_string(json, path, "description", false,
                            tm_check_description, &filter->description));
-    TRY(tm_json_get_string(json, path, "created_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "created_at", false,
+                           tm_check_free_text,
                            &filter->created_at));
-    TRY(tm_json_get_string(json, path, "updated_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "updated_at", false,
+                           tm_check_free_text,
                            &filter->updated_at));
 
     for (int d = 0; !error && d < TM_N_DIRECTIONS; d++) {
@@ -219,7 +224,8 @@ tm_session_from_json(const struct json *json, const char *path,
 
     struct tm_session *s = tm_model_add_session(model, id);
     free(id);
-    TRY(tm_json_get_string(json, path, "project_id", false, NULL,
+    TRY(tm_json_get_string(json, path, "project_id", false,
+                           tm_check_project_id,
                            &s->project_id));
     TRY(tm_json_get_string(json, path, "name", false,
                            tm_check_optional_name, &s->name));
@@ -240,10 +246,12 @@ tm_session_from_json(const struct json *json, const char *path,
     TRY(tm_json_get_uint(json, path, "priority", true, TM_SESSION_PRIORITY_MIN,
                          TM_SESSION_PRIORITY_MAX, &s->priority));
     TRY(tm_json_get_bool(json, path, "enabled", &s->enabled));
-    TRY(tm_json_get_string(json, path, "type", false, NULL, &s->type));
-    TRY(tm_json_get_string(json, path, "created_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "type", false, tm_check_free_text, &s->type));
+    TRY(tm_json_get_string(json, path, "created_at", false,
+                           tm_check_free_text,
                            &s->created_at));
-    TRY(tm_json_get_string(json, path, "updated_at", false, NULL,
+    TRY(tm_json_get_string(json, path, "updated_at", false,
+                           tm_check_free_text,
                            &s->updated_at));
     TRY(tm_json_get_array(json, path, "traffic_mirror_sources", &sources));
     for (size_t i = 0; !error && sources && i < sources->n; i++) {

@@ -258,8 +258,9 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
         case TXN_ERROR:
             /* Two first writes both inserting the TM_Global row: the
              * loser's insert breaks the one-row limit.  Start again from
-             * the winner's row. */
-            if (new_global) {
+             * the winner's row.  Any other error is reported as it is. */
+            if (new_global
+                && strstr(ovsdb_idl_txn_get_error(txn), "TM_Global")) {
                 ovsdb_idl_txn_destroy(txn);
                 error = tm_nb_wait_change(idl, seqno, deadline);
                 break;
@@ -270,9 +271,13 @@ tm_nb_write(struct ovsdb_idl *idl, const struct tm_nb_writer *writer,
             break;
 
         case TXN_INCOMPLETE:
+            /* The request may have reached the server: say so rather than
+             * claim that nothing was written. */
             ovsdb_idl_txn_abort(txn);
             ovsdb_idl_txn_destroy(txn);
-            error = tm_nb_timeout_error(idl, "committing");
+            error = xasprintf("timed out committing: the write may or may "
+                              "not have been applied (nb_cfg %"PRId64" "
+                              "means it was)", next_cfg);
             break;
 
         case TXN_UNCOMMITTED:

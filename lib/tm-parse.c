@@ -697,6 +697,7 @@ enum tm_charset {
                                  * non-ASCII. */
     TM_CHARSET_ID,              /* ASCII letters, digits, "_-.". */
     TM_CHARSET_DESCRIPTION,     /* Anything but '<' and '>'. */
+    TM_CHARSET_ANY,             /* Any valid UTF-8. */
 };
 
 static bool
@@ -715,6 +716,8 @@ tm_charset_allows(enum tm_charset charset, uint32_t cp)
         return word;
     case TM_CHARSET_DESCRIPTION:
         return cp != '<' && cp != '>';
+    case TM_CHARSET_ANY:
+        return true;
     default:
         OVS_NOT_REACHED();
     }
@@ -784,6 +787,19 @@ char *
 tm_check_id(const char *field, const char *s)
 {
     return tm_check_text(field, s, 1, TM_ID_MAX_CHARS, TM_CHARSET_ID);
+}
+
+char *
+tm_check_project_id(const char *field, const char *s)
+{
+    return s[0] ? tm_check_id(field, s) : NULL;
+}
+
+char *
+tm_check_free_text(const char *field, const char *s)
+{
+    return tm_check_text(field, s, 0, TM_DESCRIPTION_MAX_CHARS,
+                         TM_CHARSET_ANY);
 }
 
 /* Formatting.  An unset prefix or range ("any") appends nothing, so that

@@ -84,6 +84,15 @@ char *tm_check_description(const char *field, const char *s)
 /* Resource ids: 1-64 characters of letters, digits, '_', '-' and '.'. */
 char *tm_check_id(const char *field, const char *s) OVS_WARN_UNUSED_RESULT;
 
+/* Project ids: empty, or as resource ids. */
+char *tm_check_project_id(const char *field, const char *s)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Other text (timestamps, types read from files): valid UTF-8 of at most
+ * 255 characters, which is what the database accepts. */
+char *tm_check_free_text(const char *field, const char *s)
+    OVS_WARN_UNUSED_RESULT;
+
 /* Formatting, the inverse of the parsers above. */
 void tm_cidr_format(const struct tm_cidr *, struct ds *);
 void tm_ip_format(const struct tm_ip *, struct ds *);

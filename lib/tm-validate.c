@@ -513,6 +513,11 @@ tm_validate_session__(const struct tm_model *model,
 
         const struct tm_users *users
             = shash_find_data(&counts->sessions_per_source, port_id);
+        if (!users) {
+            /* 's' is not in 'model' (a caller's mistake): nothing to
+             * compare it with. */
+            continue;
+        }
         n = tm_users_rank(&counts->sessions_per_source, port_id, s,
                           focus);
         if (n > TM_QUOTA_SESSIONS_PER_SOURCE) {

@@ -499,7 +499,8 @@ apply_filter(struct tm_filter *f, const struct smap *kv)
             error = set_text(key, value, tm_check_description,
                              &f->description);
         } else if (!strcmp(key, "project_id")) {
-            error = set_text(key, value, NULL, &f->project_id);
+            error = set_text(key, value, tm_check_project_id,
+                             &f->project_id);
         }
         if (error) {
             return error;
@@ -890,7 +891,8 @@ apply_session(const struct tm_model *model, struct tm_session *s,
             error = set_text(key, value, tm_check_description,
                              &s->description);
         } else if (!strcmp(key, "project_id")) {
-            error = set_text(key, value, NULL, &s->project_id);
+            error = set_text(key, value, tm_check_project_id,
+                             &s->project_id);
         } else if (!strcmp(key, "traffic_mirror_target_type")) {
             error = tm_parse_target_type(key, value, &s->target_type);
         } else if (!strcmp(key, "traffic_mirror_target_id")) {
@@ -1560,16 +1562,23 @@ cmd_show(struct ctl_context *ctx)
 }
 
 /* Allocates cookie keys for a bulk write: one scan of the table, then
- * counting up (another scan only if the keys reach their limit). */
+ * counting up.  Once the keys reach their limit, the scan finds gaps among
+ * keys in use, and counting up from a gap could collide: from then on,
+ * every key comes from a scan (which sees this write's own rows). */
 struct key_allocator {
     uint32_t next;
+    bool wrapped;
     uint32_t (*scan)(const struct ovsdb_idl *);
 };
 
 static uint32_t
 next_key(struct key_allocator *keys, const struct ovsdb_idl *idl)
 {
+    if (keys->wrapped) {
+        return keys->scan(idl);
+    }
     if (!keys->next || keys->next > TM_KEY_MAX) {
+        keys->wrapped = keys->next > TM_KEY_MAX;
         keys->next = keys->scan(idl);
         if (!keys->next) {
             return 0;
@@ -1586,8 +1595,9 @@ static char *
 import_model(struct ctl_context *ctx, const struct json *json,
              struct tm_model *model)
 {
-    struct key_allocator rule_keys = { 0, tm_nb_next_rule_key };
-    struct key_allocator session_keys = { 0, tm_nb_next_session_key };
+    struct key_allocator rule_keys = { 0, false, tm_nb_next_rule_key };
+    struct key_allocator session_keys = { 0, false,
+                                          tm_nb_next_session_key };
     struct shash filters = SHASH_INITIALIZER(&filters);
     char *error = tm_model_from_json(json, model);
 

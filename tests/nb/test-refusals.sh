@@ -768,4 +768,25 @@ EOF
 expect_refused 'm20001.json: traffic_mirror_sessions: 20001 sessions exceed the quota of 20000 per region' \
     ctl validate "$NB_DIR/m20001.json"
 
+# The first write to a fresh database (no TM_Global row yet) that the
+# server would refuse must be refused at once with the reason, not taken
+# for two first writers racing (it used to wait for --timeout, or forever).
+nb_start fresh
+bad=$(printf '\377\376')
+start=$(date +%s)
+expect_refused 'project_id: invalid UTF-8' \
+    ctl --timeout=20 filter-add f1 "project_id=$bad"
+expect_refused 'project_id: ' ctl filter-add f1 "project_id=has space"
+took=$(( $(date +%s) - start ))
+if [ "$took" -lt 10 ]; then
+    nb_pass "refused promptly (${took}s)"
+else
+    nb_fail "took ${took}s to refuse"
+fi
+printf '{"traffic_mirror_filters": [{"id": "f", "project_id": "%s"}]}\n' \
+    "$bad" > "$NB_DIR/bad-utf8.json"
+expect_refused 'traffic_mirror_filters[0].project_id: invalid UTF-8' \
+    ctl import "$NB_DIR/bad-utf8.json"
+expect_ok ctl filter-add f1 project_id=0123456789abcdef0123456789abcdef
+
 nb_finish

@@ -622,6 +622,30 @@ test_name(void)
 }
 
 static void
+test_project_id_and_free_text(void)
+{
+    TM_ASSERT_OK(tm_check_project_id("project_id", ""));
+    TM_ASSERT_OK(tm_check_project_id("project_id",
+                                     "0123456789abcdef0123456789abcdef"));
+    TM_ASSERT_ERROR(tm_check_project_id("project_id", "a b"), "project_id",
+                    "not allowed");
+    TM_ASSERT_ERROR(tm_check_project_id("project_id", "\xff"),
+                    "project_id", "invalid UTF-8");
+
+    char *s = repeat("x", 255);
+    TM_ASSERT_OK(tm_check_free_text("created_at", s));
+    free(s);
+    s = repeat("x", 256);
+    TM_ASSERT_ERROR(tm_check_free_text("created_at", s), "created_at",
+                    "255");
+    free(s);
+    TM_ASSERT_OK(tm_check_free_text("created_at", "2026-11-21T06:20:17Z"));
+    TM_ASSERT_OK(tm_check_free_text("type", "<eni>"));
+    TM_ASSERT_ERROR(tm_check_free_text("type", "e\xff" "ni"), "type",
+                    "invalid UTF-8");
+}
+
+static void
 test_description(void)
 {
     char *s;
@@ -857,6 +881,7 @@ parse_suite(void)
         { "mac", test_mac },
         { "name", test_name },
         { "description", test_description },
+        { "project_id_and_free_text", test_project_id_and_free_text },
         { "id", test_id },
         { "error_quoting", test_error_quoting },
         { "format", test_format },
