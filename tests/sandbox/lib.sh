@@ -18,20 +18,14 @@ sb_passed=0
 sb_failed=0
 SB_DIR=
 
+. "$SB_HERE/../ovs-lib.sh"
+
 sb_cleanup() {
-    for daemon in ovs-vswitchd ovsdb-server; do
-        if [ -n "$SB_DIR" ] && [ -f "$SB_DIR/$daemon.pid" ]; then
-            kill "$(cat "$SB_DIR/$daemon.pid")" 2>/dev/null
-        fi
-    done
+    ovs_stop_daemons "$SB_DIR"
     if [ -n "$SB_DIR" ]; then
         rm -rf "$SB_DIR"
     fi
 }
-
-vsctl() { "$OVS_SRC/utilities/ovs-vsctl" --timeout=10 "$@"; }
-ofctl() { "$OVS_SRC/utilities/ovs-ofctl" "$@"; }
-appctl() { "$OVS_SRC/utilities/ovs-appctl" --timeout=10 "$@"; }
 
 # Underlay of the simulated hypervisor: br-int holds one address per
 # family, and every mirror target is reached through a gateway, so that
@@ -47,14 +41,7 @@ sb_start() {
     SB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tmirror-sandbox.XXXXXX")
     trap sb_cleanup EXIT
     trap 'exit 1' INT TERM
-    export OVS_RUNDIR=$SB_DIR OVS_DBDIR=$SB_DIR OVS_LOGDIR=$SB_DIR \
-           OVS_SYSCONFDIR=$SB_DIR
-    "$OVS_SRC/ovsdb/ovsdb-tool" create "$SB_DIR/conf.db" \
-        "$OVS_SRC/vswitchd/vswitch.ovsschema" || return 1
-    "$OVS_SRC/ovsdb/ovsdb-server" --detach --no-chdir --pidfile \
-        --log-file --remote="punix:$SB_DIR/db.sock" "$SB_DIR/conf.db" \
-        || return 1
-    vsctl --no-wait init || return 1
+    ovs_start_db "$SB_DIR" || return 1
     "$OVS_SRC/vswitchd/ovs-vswitchd" --enable-dummy --disable-system \
         --detach --no-chdir --pidfile --log-file -vconsole:off \
         || return 1

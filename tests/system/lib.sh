@@ -16,6 +16,7 @@ set -u
 
 : "${OVS_SRC:?OVS_SRC must point at the OVS build tree}"
 ST_HERE=$(cd "$(dirname "$0")" && pwd)
+. "$ST_HERE/../ovs-lib.sh"
 
 st_passed=0
 st_failed=0
@@ -29,11 +30,7 @@ st_cleanup() {
     for pid in $ST_PIDS; do
         kill "$pid" 2>/dev/null
     done
-    for daemon in ovs-vswitchd ovsdb-server; do
-        if [ -n "$ST_DIR" ] && [ -f "$ST_DIR/$daemon.pid" ]; then
-            kill "$(cat "$ST_DIR/$daemon.pid")" 2>/dev/null
-        fi
-    done
+    ovs_stop_daemons "$ST_DIR"
     # Give ovs-vswitchd a moment to exit before its namespace goes away.
     sleep 0.5
     for ns in $ST_NETNS; do
@@ -44,9 +41,6 @@ st_cleanup() {
     fi
 }
 
-vsctl() { "$OVS_SRC/utilities/ovs-vsctl" --timeout=10 "$@"; }
-ofctl() { "$OVS_SRC/utilities/ovs-ofctl" "$@"; }
-appctl() { "$OVS_SRC/utilities/ovs-appctl" --timeout=10 "$@"; }
 
 # st_ns VAR NAME: creates namespace $ST_PREFIX-NAME, with loopback up, and
 # stores its full name in VAR.  (Not a command substitution: the list of
@@ -77,15 +71,8 @@ st_start() {
     ST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tmirror-system.XXXXXX")
     trap st_cleanup EXIT
     trap 'exit 1' INT TERM
-    export OVS_RUNDIR=$ST_DIR OVS_DBDIR=$ST_DIR OVS_LOGDIR=$ST_DIR \
-           OVS_SYSCONFDIR=$ST_DIR
     st_ns ST_HV hv || return 1
-    "$OVS_SRC/ovsdb/ovsdb-tool" create "$ST_DIR/conf.db" \
-        "$OVS_SRC/vswitchd/vswitch.ovsschema" || return 1
-    "$OVS_SRC/ovsdb/ovsdb-server" --detach --no-chdir --pidfile \
-        --log-file --remote="punix:$ST_DIR/db.sock" "$ST_DIR/conf.db" \
-        || return 1
-    vsctl --no-wait init || return 1
+    ovs_start_db "$ST_DIR" || return 1
     # TSO stays off: 3.1 drops offloaded packets on tnl_push.
     vsctl --no-wait set Open_vSwitch . other_config:userspace-tso-enable=false
     st_exec "$ST_HV" "$OVS_SRC/vswitchd/ovs-vswitchd" --detach --no-chdir \
