@@ -65,22 +65,45 @@ tm_compile_max_len(uint32_t packet_length, uint32_t mtu, int family)
 
 /* Pipeline. */
 
-/* The ports that L2 forwarding knows, in ofport order: every bound port,
- * the uplink and LOCAL.  */
+/* The OpenFlow ports that L2 forwarding knows, ascending and each once:
+ * every bound port, the uplink and LOCAL. */
+struct tm_outputs {
+    uint16_t *ofports;
+    size_t n;
+};
+
+static int
+tm_compare_ofports(const void *a_, const void *b_)
+{
+    uint16_t a = *(const uint16_t *) a_;
+    uint16_t b = *(const uint16_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
 static void
-tm_collect_outputs(const struct tm_bindings *b, struct svec *outputs)
+tm_collect_outputs(const struct tm_bindings *b, struct tm_outputs *out)
 {
     struct shash_node *node;
+    size_t n = 0;
 
+    out->ofports = xmalloc((shash_count(&b->ports) + 2)
+                           * sizeof *out->ofports);
     SHASH_FOR_EACH (node, &b->ports) {
         const struct tm_binding *binding = node->data;
-        svec_add_nocopy(outputs, xasprintf("%05"PRIu16, binding->ofport));
+        out->ofports[n++] = binding->ofport;
     }
     if (b->uplink_ofport) {
-        svec_add_nocopy(outputs, xasprintf("%05"PRIu16, b->uplink_ofport));
+        out->ofports[n++] = b->uplink_ofport;
     }
-    svec_add_nocopy(outputs, xasprintf("%05"PRIu16, ofp_to_u16(OFPP_LOCAL)));
-    svec_sort_unique(outputs);
+    out->ofports[n++] = ofp_to_u16(OFPP_LOCAL);
+    qsort(out->ofports, n, sizeof *out->ofports, tm_compare_ofports);
+
+    out->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!out->n || out->ofports[out->n - 1] != out->ofports[i]) {
+            out->ofports[out->n++] = out->ofports[i];
+        }
+    }
 }
 
 static void
@@ -95,14 +118,11 @@ tm_put_port_name(struct ds *s, uint16_t ofport)
 
 /* Sends the packet to table 40 once for each of 'outputs' but 'except'. */
 static void
-tm_put_flood_actions(struct ds *actions, const struct svec *outputs,
+tm_put_flood_actions(struct ds *actions, const struct tm_outputs *outputs,
                      uint16_t except)
 {
-    const char *output;
-    size_t i;
-
-    SVEC_FOR_EACH (i, output, outputs) {
-        uint16_t ofport = atoi(output);
+    for (size_t i = 0; i < outputs->n; i++) {
+        uint16_t ofport = outputs->ofports[i];
         if (ofport != except) {
             ds_put_format(actions, "load:%#"PRIx16"->%s,resubmit(,%d),",
                           ofport, TM_REG_OUTPORT_NXM, TM_TABLE_ACL_TO_VM);
@@ -122,10 +142,9 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
     const uint64_t cookie = TM_PIPELINE_COOKIE;
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
-    struct svec outputs = SVEC_EMPTY_INITIALIZER;
+    struct tm_outputs outputs;
     struct sset macs = SSET_INITIALIZER(&macs);
     const struct shash_node **nodes = shash_sort(&b->ports);
-    const char *output;
     size_t i;
 
     /* Known unicast MACs. */
@@ -179,8 +198,8 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
      * never sent back where it came from (nor mirrored as "inbound" to the
      * port that sent it), and a catch-all for other inputs. */
     tm_collect_outputs(b, &outputs);
-    SVEC_FOR_EACH (i, output, &outputs) {
-        uint16_t in_port = atoi(output);
+    for (i = 0; i < outputs.n; i++) {
+        uint16_t in_port = outputs.ofports[i];
         ds_clear(&match);
         ds_put_cstr(&match, "in_port=");
         tm_put_port_name(&match, in_port);
@@ -195,7 +214,7 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
     tm_put_flood_actions(&actions, &outputs, 0);
     tm_add(flows, warnings, TM_TABLE_L2, TM_PRIO_FLOOD_OTHER, cookie,
            "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00", ds_cstr(&actions));
-    svec_destroy(&outputs);
+    free(outputs.ofports);
 
     /* Unknown unicast. */
     ds_clear(&actions);

@@ -246,7 +246,8 @@ tm_session_from_json(const struct json *json, const char *path,
     TRY(tm_json_get_uint(json, path, "priority", true, TM_SESSION_PRIORITY_MIN,
                          TM_SESSION_PRIORITY_MAX, &s->priority));
     TRY(tm_json_get_bool(json, path, "enabled", &s->enabled));
-    TRY(tm_json_get_string(json, path, "type", false, tm_check_free_text, &s->type));
+    TRY(tm_json_get_string(json, path, "type", false, tm_check_free_text,
+                           &s->type));
     TRY(tm_json_get_string(json, path, "created_at", false,
                            tm_check_free_text,
                            &s->created_at));

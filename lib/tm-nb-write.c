@@ -844,8 +844,7 @@ tm_nb_lb_delete(const struct ovsdb_idl *idl,
 }
 
 void
-tm_nb_set_sources_per_session(struct ovsdb_idl_txn *txn OVS_UNUSED,
-                              const struct ovsdb_idl *idl, uint32_t quota)
+tm_nb_set_sources_per_session(const struct ovsdb_idl *idl, uint32_t quota)
 {
     /* tm_nb_write() has created the row if there was none. */
     const struct tmrec_tm_global *global = tmrec_tm_global_first(idl);

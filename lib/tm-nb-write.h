@@ -140,8 +140,7 @@ char *tm_nb_lb_delete(const struct ovsdb_idl *,
     OVS_WARN_UNUSED_RESULT;
 
 /* Sets the adjustable quota (0: back to the default). */
-void tm_nb_set_sources_per_session(struct ovsdb_idl_txn *,
-                                   const struct ovsdb_idl *, uint32_t);
+void tm_nb_set_sources_per_session(const struct ovsdb_idl *, uint32_t);
 
 /* The current time as the API writes it (RFC 3339, UTC, milliseconds),
  * malloc'd. */

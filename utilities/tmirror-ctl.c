@@ -1453,7 +1453,7 @@ cmd_quota_set(struct ctl_context *ctx)
         }
     }
     if (!error) {
-        tm_nb_set_sources_per_session(ctx->txn, ctx->idl, quota);
+        tm_nb_set_sources_per_session(ctx->idl, quota);
     }
     smap_destroy(&kv);
     return error;
@@ -1602,7 +1602,7 @@ import_model(struct ctl_context *ctx, const struct json *json,
     char *error = tm_model_from_json(json, model);
 
     if (!error && tm_json_member(json, "quotas")) {
-        tm_nb_set_sources_per_session(ctx->txn, ctx->idl,
+        tm_nb_set_sources_per_session(ctx->idl,
                                       model->quotas.sources_per_session);
     }
     for (size_t i = 0; !error && i < model->n_ports; i++) {
