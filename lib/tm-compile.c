@@ -714,24 +714,12 @@ tm_compile_source(const struct tm_model *model, const struct tm_bindings *b,
     free(sessions);
 }
 
-/* The sessions of one source, collected in one pass over all sessions. */
-struct tm_source_sessions {
-    const struct tm_session **sessions;
-    size_t n, allocated;
-};
-
 void
-tm_compile(const struct tm_model *model, const struct tm_bindings *b,
-           struct tm_flow_table *flows, struct svec *warnings)
+tm_compile_index_sources(const struct tm_model *model,
+                         const struct tm_bindings *b, struct shash *by_source)
 {
-    struct shash by_source = SHASH_INITIALIZER(&by_source);
-    struct shash_node *node;
-
-    tm_compile_pipeline(model, b, flows, warnings);
-
-    /* Index enabled sessions by bound source: one pass, not one per
-     * source, so that a hypervisor with many sources compiles in linear
-     * time. */
+    /* One pass over all sessions, not one per source, so that a hypervisor
+     * with many sources compiles in linear time. */
     for (size_t i = 0; i < model->n_sessions; i++) {
         const struct tm_session *s = model->sessions[i];
         if (!s->enabled) {
@@ -741,42 +729,77 @@ tm_compile(const struct tm_model *model, const struct tm_bindings *b,
             if (!tm_bindings_find(b, s->sources[j])) {
                 continue;
             }
-            struct tm_source_sessions *ss = shash_find_data(&by_source,
-                                                            s->sources[j]);
-            if (!ss) {
-                ss = xzalloc(sizeof *ss);
-                shash_add(&by_source, s->sources[j], ss);
+            struct tm_session_list *list = shash_find_data(by_source,
+                                                           s->sources[j]);
+            if (!list) {
+                list = xzalloc(sizeof *list);
+                shash_add(by_source, s->sources[j], list);
             }
-            if (ss->n && ss->sessions[ss->n - 1] == s) {
+            if (list->n && list->sessions[list->n - 1] == s) {
                 continue;       /* A source listed twice. */
             }
-            if (ss->n >= ss->allocated) {
-                ss->sessions = x2nrealloc(ss->sessions, &ss->allocated,
-                                          sizeof *ss->sessions);
+            if (list->n >= list->allocated) {
+                list->sessions = x2nrealloc(list->sessions, &list->allocated,
+                                            sizeof *list->sessions);
             }
-            ss->sessions[ss->n++] = s;
+            list->sessions[list->n++] = s;
         }
     }
+}
+
+void
+tm_compile_index_destroy(struct shash *by_source)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, by_source) {
+        struct tm_session_list *list = node->data;
+        free(list->sessions);
+        free(list);
+    }
+    shash_destroy(by_source);
+}
+
+void
+tm_compile_source_sessions(const struct tm_model *model,
+                           const struct tm_bindings *b, const char *port_id,
+                           const struct tm_session_list *list,
+                           struct tm_flow_table *flows,
+                           struct svec *warnings)
+{
+    const struct tm_binding *binding = tm_bindings_find(b, port_id);
+
+    if (binding && list && list->n) {
+        /* The compiler sorts the sessions in place. */
+        const struct tm_session **sessions = xmemdup(
+            list->sessions, list->n * sizeof *list->sessions);
+        tm_compile_source__(model, b, binding, sessions, list->n, flows,
+                            warnings);
+        free(sessions);
+    }
+}
+
+void
+tm_compile(const struct tm_model *model, const struct tm_bindings *b,
+           struct tm_flow_table *flows, struct svec *warnings)
+{
+    struct shash by_source = SHASH_INITIALIZER(&by_source);
+    struct shash_node *node;
+
+    tm_compile_pipeline(model, b, flows, warnings);
+    tm_compile_index_sources(model, b, &by_source);
 
     SHASH_FOR_EACH (node, &b->ports) {
         const struct tm_binding *binding = node->data;
-        struct tm_source_sessions *ss = shash_find_data(&by_source,
-                                                        binding->port_id);
         if (!tm_model_find_port(model, binding->port_id)) {
             tm_warn(warnings, "bound port \"%s\" (OpenFlow port %"PRIu16") "
                     "is not in the model", binding->port_id,
                     binding->ofport);
         }
-        if (ss) {
-            tm_compile_source__(model, b, binding, ss->sessions, ss->n,
-                                flows, warnings);
-        }
+        tm_compile_source_sessions(model, b, binding->port_id,
+                                   shash_find_data(&by_source,
+                                                   binding->port_id),
+                                   flows, warnings);
     }
-
-    SHASH_FOR_EACH (node, &by_source) {
-        struct tm_source_sessions *ss = node->data;
-        free(ss->sessions);
-        free(ss);
-    }
-    shash_destroy(&by_source);
+    tm_compile_index_destroy(&by_source);
 }

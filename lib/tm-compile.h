@@ -24,8 +24,10 @@
 #ifndef TM_COMPILE_H
 #define TM_COMPILE_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
+struct shash;
 struct svec;
 struct tm_bindings;
 struct tm_flow_table;
@@ -84,6 +86,29 @@ void tm_compile_pipeline(const struct tm_model *, const struct tm_bindings *,
 void tm_compile_source(const struct tm_model *, const struct tm_bindings *,
                        const char *port_id, struct tm_flow_table *flows,
                        struct svec *warnings);
+
+/* The enabled sessions that list one bound source, in model order. */
+struct tm_session_list {
+    const struct tm_session **sessions;
+    size_t n, allocated;
+};
+
+/* Fills 'by_source' (port id -> struct tm_session_list *) with the enabled
+ * sessions of every source bound in 'b', in one pass over the sessions.
+ * Free it with tm_compile_index_destroy(). */
+void tm_compile_index_sources(const struct tm_model *,
+                              const struct tm_bindings *,
+                              struct shash *by_source);
+void tm_compile_index_destroy(struct shash *by_source);
+
+/* tm_compile_source() for a source whose sessions are already known ('list'
+ * may be NULL: no sessions). */
+void tm_compile_source_sessions(const struct tm_model *,
+                                const struct tm_bindings *,
+                                const char *port_id,
+                                const struct tm_session_list *,
+                                struct tm_flow_table *flows,
+                                struct svec *warnings);
 
 /* The truncation length for a copy to a target reached over an underlay of
  * 'family' (AF_INET or AF_INET6) with the given MTU: the session's packet
