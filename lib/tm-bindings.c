@@ -116,7 +116,7 @@ char *
 tm_bindings_from_json(const struct json *json, struct tm_bindings *b)
 {
     static const char *const members[] = {
-        "ports", "uplink", "local_mac", "tunnel", NULL,
+        "ports", "uplink", "local_mac", "tunnel", "mirror_only", NULL,
     };
     static const char *const tunnel_members[] = {
         "ofport", "mtu", "nonlocal_src", NULL,
@@ -174,6 +174,11 @@ tm_bindings_from_json(const struct json *json, struct tm_bindings *b)
             return error;
         }
         b->has_local_mac = true;
+    }
+
+    error = tm_json_get_bool(json, "", "mirror_only", &b->mirror_only);
+    if (error) {
+        return error;
     }
 
     value = tm_json_member(json, "tunnel");

@@ -10,7 +10,8 @@
  *   { "ports": { "PORT-ID": OFPORT, ... },
  *     "uplink": OFPORT,
  *     "local_mac": "xx:xx:xx:xx:xx:xx",
- *     "tunnel": { "ofport": OFPORT, "mtu": 1500, "nonlocal_src": true } }
+ *     "tunnel": { "ofport": OFPORT, "mtu": 1500, "nonlocal_src": true },
+ *     "mirror_only": false }
  */
 #ifndef TM_BINDINGS_H
 #define TM_BINDINGS_H 1
@@ -42,6 +43,9 @@ struct tm_bindings {
     uint32_t tunnel_mtu;        /* Egress MTU toward mirror targets. */
     bool nonlocal_src;          /* The source VM's IP can be the outer
                                  * source (patched OVS). */
+    bool mirror_only;           /* Only the two mirror stages: the host
+                                 * has its own forwarding pipeline
+                                 * (docs/pipeline.rst). */
 };
 
 void tm_bindings_init(struct tm_bindings *);

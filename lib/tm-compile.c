@@ -232,6 +232,42 @@ tm_compile_l2(const struct tm_model *model, const struct tm_bindings *b,
     ds_destroy(&actions);
 }
 
+/* Table 50's flows that keep packets out of the inbound stage: mirror
+ * copies, and a frame a VM addresses to itself (never delivered, since OVS
+ * does not output to the input port, so not "inbound" either).  In
+ * mirror-only mode they just end the stage; otherwise they continue to the
+ * output stage. */
+static void
+tm_compile_skips(const struct tm_bindings *b, struct tm_flow_table *flows,
+                 struct svec *warnings)
+{
+    const uint64_t cookie = TM_PIPELINE_COOKIE;
+    struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    struct shash_node *node;
+
+    ds_put_format(&match, "%s=%#x/%#x", TM_REG_FLAGS, TM_FLAG_MIRROR_COPY,
+                  TM_FLAG_MIRROR_COPY);
+    if (b->mirror_only) {
+        ds_put_cstr(&actions, "drop");
+    } else {
+        ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_OUTPUT);
+    }
+    tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
+           ds_cstr(&match), ds_cstr(&actions));
+
+    SHASH_FOR_EACH (node, &b->ports) {
+        const struct tm_binding *binding = node->data;
+        ds_clear(&match);
+        ds_put_format(&match, "in_port=%"PRIu16",%s=%#"PRIx16,
+                      binding->ofport, TM_REG_OUTPORT, binding->ofport);
+        tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
+               ds_cstr(&match), ds_cstr(&actions));
+    }
+    ds_destroy(&match);
+    ds_destroy(&actions);
+}
+
 void
 tm_compile_pipeline(const struct tm_model *model,
                     const struct tm_bindings *b, struct tm_flow_table *flows,
@@ -241,6 +277,11 @@ tm_compile_pipeline(const struct tm_model *model,
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
     struct shash_node *node;
+
+    if (b->mirror_only) {
+        tm_compile_skips(b, flows, warnings);
+        return;
+    }
 
     /* T0: traffic from VM ports goes through the "from VM" stages. */
     ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_ACL_FROM_VM);
@@ -297,24 +338,7 @@ tm_compile_pipeline(const struct tm_model *model,
                ds_cstr(&actions));
     }
 
-    ds_clear(&match);
-    ds_put_format(&match, "%s=%#x/%#x", TM_REG_FLAGS, TM_FLAG_MIRROR_COPY,
-                  TM_FLAG_MIRROR_COPY);
-    ds_clear(&actions);
-    ds_put_format(&actions, "resubmit(,%d)", TM_TABLE_OUTPUT);
-    tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
-           ds_cstr(&match), ds_cstr(&actions));
-
-    /* A frame a VM addresses to itself is never delivered (OVS does not
-     * output to the input port), so it is not "inbound" either. */
-    SHASH_FOR_EACH (node, &b->ports) {
-        const struct tm_binding *binding = node->data;
-        ds_clear(&match);
-        ds_put_format(&match, "in_port=%"PRIu16",%s=%#"PRIx16,
-                      binding->ofport, TM_REG_OUTPORT, binding->ofport);
-        tm_add(flows, warnings, TM_TABLE_MIRROR_IN, TM_PRIO_SKIP, cookie,
-               ds_cstr(&match), ds_cstr(&actions));
-    }
+    tm_compile_skips(b, flows, warnings);
 
     tm_compile_l2(model, b, flows, warnings);
 
@@ -536,12 +560,19 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
         return;
     }
 
-    /* Accept mirrors once and continues; reject just continues. */
+    /* Accept mirrors once and continues; reject just continues.  In
+     * mirror-only mode the host resubmitted to this stage and continues by
+     * itself, and a reject still has to be a flow, so that rules after it
+     * don't match. */
     if (rule->action == TM_ACCEPT) {
         tm_put_tunnel_actions(&actions, s, target, b->tunnel_ofport);
-        ds_put_char(&actions, ',');
     }
-    ds_put_format(&actions, "resubmit(,%d)", next);
+    if (!b->mirror_only) {
+        ds_put_format(&actions, "%sresubmit(,%d)",
+                      actions.length ? "," : "", next);
+    } else if (!actions.length) {
+        ds_put_cstr(&actions, "drop");
+    }
 
     size_t n_src = tm_port_masks(&rule->src_ports, src_masks);
     size_t n_dst = tm_port_masks(&rule->dst_ports, dst_masks);

@@ -162,9 +162,9 @@ tm_source_inputs(const struct tm_model *model, const struct tm_bindings *b,
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "source %s %"PRIu16" tunnel %"PRIu16" %"PRIu32" %d",
+    ds_put_format(&s, "source %s %"PRIu16" tunnel %"PRIu16" %"PRIu32" %d %d",
                   binding->port_id, binding->ofport, b->tunnel_ofport,
-                  b->tunnel_mtu, b->nonlocal_src);
+                  b->tunnel_mtu, b->nonlocal_src, b->mirror_only);
     tm_put_port_ips(&s, tm_model_find_port(model, binding->port_id));
     ds_put_char(&s, '\n');
 
@@ -191,8 +191,9 @@ tm_pipeline_inputs(const struct tm_model *model, const struct tm_bindings *b)
     const struct shash_node **nodes = shash_sort(&b->ports);
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "uplink %"PRIu16" tunnel %"PRIu16" local ",
-                  b->uplink_ofport, b->tunnel_ofport);
+    ds_put_format(&s, "uplink %"PRIu16" tunnel %"PRIu16" mirror-only %d "
+                  "local ", b->uplink_ofport, b->tunnel_ofport,
+                  b->mirror_only);
     if (b->has_local_mac) {
         ds_put_format(&s, ETH_ADDR_FMT, ETH_ADDR_ARGS(b->local_mac));
     }

@@ -297,6 +297,10 @@ test_bindings(void)
     run_and_check(&f, true, 2, 0);
     f.bindings.uplink_ofport = 21;
     run_and_check(&f, true, 0, 0);
+    f.bindings.mirror_only = true;
+    run_and_check(&f, true, 2, 0);
+    f.bindings.mirror_only = false;
+    run_and_check(&f, true, 2, 0);
 
     /* A source goes away, and comes back. */
     tm_bindings_destroy(&f.bindings);
