@@ -60,8 +60,18 @@ LIB_A := $(BUILD)/libtmirror.a
 SAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj-san/%.o,$(LIB_SRCS))
 SAN_LIB_A := $(BUILD)/libtmirror-san.a
 
+# tmirror-controller: its modules (controller/tm-*.c) and main().
+CONTROLLER_SRCS := $(wildcard controller/*.c)
+CONTROLLER_HDRS := $(wildcard controller/*.h)
+CONTROLLER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CONTROLLER_SRCS))
+CONTROLLER := $(if $(CONTROLLER_SRCS),$(BUILD)/bin/tmirror-controller)
+# The same under AddressSanitizer + UndefinedBehaviorSanitizer: the system
+# tests run this one, so that a leak or an overflow in the daemon fails
+# them.
+SAN_CONTROLLER := $(if $(CONTROLLER_SRCS),$(BUILD)/bin-san/tmirror-controller)
+
 PROGRAMS := $(patsubst utilities/%.c,$(BUILD)/bin/%,\
-	$(wildcard utilities/tmirror-*.c))
+	$(wildcard utilities/tmirror-*.c)) $(CONTROLLER)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/tests/unit-tests
@@ -124,6 +134,25 @@ $(LIB_A): $(LIB_OBJS)
 $(SAN_LIB_A): $(SAN_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/obj/controller/%.o: controller/%.c $(OVS_STAMP) $(LIB_HDRS) \
+		$(CONTROLLER_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC) -Icontroller $(TM_CPPFLAGS) $(TM_CFLAGS) -c $< -o $@
+
+$(CONTROLLER): $(CONTROLLER_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
+
+$(BUILD)/obj-san/controller/%.o: controller/%.c $(OVS_STAMP) $(LIB_HDRS) \
+		$(CONTROLLER_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC) -Icontroller $(TM_CPPFLAGS) $(TM_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_CONTROLLER): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(CONTROLLER_SRCS)) \
+		$(SAN_LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
+
 $(BUILD)/bin/%: $(BUILD)/obj/utilities/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
@@ -158,7 +187,7 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/system/test-*.sh),check-system) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
-check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(FUZZ_BINS)
+check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(FUZZ_BINS)
 	@rm -rf $(CHECK_LOGS) && mkdir -p $(CHECK_LOGS)
 	@$(MAKE) -j1 -k --no-print-directory $(CHECK_LAYERS); rc=$$?; \
 	    tests/check-summary.sh $(CHECK_LOGS); exit $$rc
@@ -198,10 +227,12 @@ check-ovs: $(OVS_STAMP)
 	ovs-patches/check.sh $(OVS_SRC) 2>&1 | tee $(CHECK_LOGS)/ovs.log
 
 # Real traffic through the patched userspace datapath (needs root).
-check-system: $(PROGRAMS)
+check-system: $(PROGRAMS) $(SAN_CONTROLLER)
 	@mkdir -p $(CHECK_LOGS)
-	OVS_SRC=$(TOP)/$(OVS_SRC) tests/system/run.sh \
-	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/system.log
+	OVS_SRC=$(TOP)/$(OVS_SRC) \
+	TMIRROR_CONTROLLER=$(if $(SAN_CONTROLLER),$(TOP)/$(SAN_CONTROLLER)) \
+	    tests/system/run.sh $(BUILD)/bin/tmirror-ctl 2>&1 \
+	    | tee $(CHECK_LOGS)/system.log
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)
@@ -212,14 +243,20 @@ check-fuzz: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-# The seed 002 scenario.  Until tmirror-controller exists this shows the
-# compiled flows and their ofproto/trace on a simulated hypervisor.
+# The seed 002 scenario with real packets, on one host (needs root:
+# network namespaces).  tests/system/test-seed002.sh is its twin in
+# "make check".
 demo: $(PROGRAMS)
+	@if [ "$$(id -u)" != 0 ]; then \
+	    echo "make demo needs root (network namespaces, veth)" >&2; \
+	    exit 1; \
+	fi
 	OVS_SRC=$(TOP)/$(OVS_SRC) TMIRROR_CTL=$(TOP)/$(BUILD)/bin/tmirror-ctl \
-	    tests/sandbox/demo-seed002.sh
+	    utilities/tmirror-demo.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/tests \
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/bin $(BUILD)/bin-san \
+	    $(BUILD)/tests \
 	    $(BUILD)/fuzz $(BUILD)/*.a $(CHECK_LOGS) $(BUILD)/*.log
 
 distclean:

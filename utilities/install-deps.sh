@@ -10,14 +10,15 @@ set -e
 
 # Build: OVS 3.1.0 from Debian's source package, our C code, the NB IDL.
 # Tests: CUnit, clang's libFuzzer and sanitizer runtimes, and the tools
-# the system tests use to send and capture real traffic (ip, ethtool,
-# sysctl, and python3 for the sender and the raw-socket capture).
+# the system tests and the demo use to send and capture real traffic (ip,
+# ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
+# capture).
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
-    iproute2 ethtool tcpdump netcat-openbsd procps
+    iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping
 "
 
 missing=

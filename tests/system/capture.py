@@ -2,8 +2,9 @@
 """Prints one line per Ethernet frame received on an interface.
 
 usage: capture.py IFNAME
+       capture.py --pcap FILE     (frames of a tcpdump -w file)
 
-  vxlan src=OUTER-SRC dst=OUTER-DST vni=VNI inner=INNER-FRAME-BYTES
+  vxlan src=OUTER-SRC dst=OUTER-DST vni=VNI inner=INNER-FRAME-BYTES [TCP]
   udp src=SRC dst=DST port=DST-PORT frame=FRAME-BYTES
   other type=0xETHERTYPE frame=FRAME-BYTES
 
@@ -11,6 +12,10 @@ A raw AF_PACKET socket sees every frame as it arrived, whatever its
 addresses: a VXLAN packet whose outer source is not on the collector's
 subnet, or a frame for an address that the namespace does not have, is
 still seen.  Frames that the namespace itself sends are skipped.
+
+TCP, for a VXLAN packet whose inner frame is IPv4 TCP, is
+"tcp=SRC:SPORT>DST:DPORT payload=HEX", the payload bytes that the
+(possibly truncated) inner frame carries.
 """
 
 import ipaddress
@@ -46,13 +51,46 @@ def describe(frame):
     dport = struct.unpack('!H', l4[2:4])[0]
     if dport == VXLAN_PORT and len(l4) >= 16:
         vni = struct.unpack('!I', l4[12:16])[0] >> 8
-        return 'vxlan src=%s dst=%s vni=%d inner=%d' % (src, dst, vni,
-                                                        len(l4) - 16)
+        return 'vxlan src=%s dst=%s vni=%d inner=%d%s' % (
+            src, dst, vni, len(l4) - 16, describe_inner_tcp(l4[16:]))
     return 'udp src=%s dst=%s port=%d frame=%d' % (src, dst, dport,
                                                    len(frame))
 
 
+def describe_inner_tcp(frame):
+    if len(frame) < 34 or struct.unpack('!H', frame[12:14])[0] != 0x0800:
+        return ''
+    ip = frame[14:]
+    ihl = (ip[0] & 0x0f) * 4
+    if ip[9] != 6 or len(ip) < ihl + 20:
+        return ''
+    tcp = ip[ihl:]
+    sport, dport = struct.unpack('!HH', tcp[0:4])
+    payload = tcp[(tcp[12] >> 4) * 4:]
+    return ' tcp=%s:%d>%s:%d payload=%s' % (
+        ipaddress.IPv4Address(ip[12:16]), sport,
+        ipaddress.IPv4Address(ip[16:20]), dport, payload.hex())
+
+
+def read_pcap(name):
+    with open(name, 'rb') as f:
+        header = f.read(24)
+        if len(header) < 24:
+            return
+        endian = '<' if header[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+        while True:
+            record = f.read(16)
+            if len(record) < 16:
+                return
+            caplen = struct.unpack(endian + 'IIII', record)[2]
+            yield f.read(caplen)
+
+
 def main():
+    if sys.argv[1] == '--pcap':
+        for frame in read_pcap(sys.argv[2]):
+            print(describe(frame))
+        return
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                          socket.htons(ETH_P_ALL))
     sock.bind((sys.argv[1], 0))

@@ -16,7 +16,15 @@ set -u
 
 : "${OVS_SRC:?OVS_SRC must point at the OVS build tree}"
 ST_HERE=$(cd "$(dirname "$0")" && pwd)
-. "$ST_HERE/../ovs-lib.sh"
+# Scripts outside tests/system (the demo) set ST_TOP themselves.
+ST_TOP=${ST_TOP:-$(cd "$ST_HERE/../.." && pwd)}
+. "$ST_TOP/tests/ovs-lib.sh"
+# The programs under test: next to TMIRROR_CTL (set by run-tests.sh), or
+# in the build tree.
+ST_BIN=$(dirname "${TMIRROR_CTL:-$ST_TOP/build/bin/tmirror-ctl}")
+# The controller: $TMIRROR_CONTROLLER ("make check" sets it to the
+# sanitizer build), else the one next to tmirror-ctl.
+ST_CONTROLLER=${TMIRROR_CONTROLLER:-$ST_BIN/tmirror-controller}
 
 st_passed=0
 st_failed=0
@@ -30,6 +38,11 @@ st_cleanup() {
     for pid in $ST_PIDS; do
         kill "$pid" 2>/dev/null
     done
+    st_controller_stop
+    if [ -n "$ST_DIR" ] && [ -f "$ST_DIR/nb/tmirror_nb.pid" ]; then
+        OVS_BINDIR=$OVS_SRC/ovsdb "$ST_TOP/utilities/tmirror-db.sh" stop \
+            "$ST_DIR/nb" > /dev/null 2>&1
+    fi
     ovs_stop_daemons "$ST_DIR"
     # Give ovs-vswitchd a moment to exit before its namespace goes away.
     sleep 0.5
@@ -58,6 +71,19 @@ st_exec() {
     local ns=$1
     shift
     ip netns exec "$ns" "$@"
+}
+
+# st_exec_bg NS COMMAND...: starts COMMAND inside namespace NS in the
+# background, with its pid in ST_BG_PID, and has it killed when the test
+# ends.  (Not "st_exec ... &": that would background a subshell, and
+# killing the subshell would leave COMMAND running.)  Redirections apply
+# to the caller's, so set them around the call.
+st_exec_bg() {
+    local ns=$1
+    shift
+    ip netns exec "$ns" "$@" &
+    ST_BG_PID=$!
+    ST_PIDS="$ST_PIDS $ST_BG_PID"
 }
 
 # st_start: a fresh directory, ovsdb-server, and ovs-vswitchd running
@@ -190,8 +216,8 @@ st_flows() {
 # FILE, one line per frame (see capture.py), until the test ends.
 st_capture() {
     : > "$2"
-    st_exec "$1" python3 "$ST_HERE/capture.py" eth0 > "$2" 2>&1 &
-    ST_PIDS="$ST_PIDS $!"
+    st_exec_bg "$1" python3 "$ST_TOP/tests/system/capture.py" eth0 \
+        > "$2" 2>&1
     # The socket must be open before anything is sent.
     for _ in $(seq 50); do
         grep -q '^listening' "$2" && return 0
@@ -263,8 +289,257 @@ st_check() {
     fi
 }
 
-# Prints the summary line and exits with the verdict.
+# Prints the summary line and exits with the verdict.  The controller is
+# stopped first, so that a sanitizer build reports its leaks, and any
+# sanitizer report fails the test.
 st_finish() {
+    st_controller_stop
+    for report in "$ST_DIR"/sanitizer.*; do
+        [ -f "$report" ] || continue
+        st_fail "sanitizer report from tmirror-controller:"
+        sed 's/^/  /' "$report"
+    done
     echo "$(basename "$0" .sh): $st_passed passed, $st_failed failed"
     [ "$st_failed" = 0 ]
+}
+
+# The tmirror parts: a northbound database and a controller.
+
+tmctl() { "$ST_BIN/tmirror-ctl" --timeout=20 "$@"; }
+ctlappctl() { appctl -t "$ST_DIR/tmirror-controller.ctl" "$@"; }
+
+# st_nb_start: a standalone northbound database in $ST_DIR/nb, which
+# tmctl then uses.
+st_nb_start() {
+    OVS_BINDIR=$OVS_SRC/ovsdb "$ST_TOP/utilities/tmirror-db.sh" start \
+        "$ST_DIR/nb" > /dev/null || return 1
+    TMIRROR_NB_DB=unix:$ST_DIR/nb/tmirror_nb.sock
+    export TMIRROR_NB_DB
+}
+
+# st_controller_start [OPTION...]: tmirror-controller in the hypervisor
+# namespace, for br-int, logging to $ST_DIR/tmirror-controller.log, with
+# its control socket at $ST_DIR/tmirror-controller.ctl (ctlappctl).
+st_controller_start() {
+    # A sanitizer build writes its reports there; st_finish fails the test
+    # if there are any.
+    ASAN_OPTIONS=log_path=$ST_DIR/sanitizer:detect_leaks=1 \
+    UBSAN_OPTIONS=log_path=$ST_DIR/sanitizer:print_stacktrace=1 \
+    st_exec "$ST_HV" "$ST_CONTROLLER" --detach --no-chdir \
+        --pidfile="$ST_DIR/tmirror-controller.pid" \
+        --log-file="$ST_DIR/tmirror-controller.log" -vconsole:off \
+        --unixctl="$ST_DIR/tmirror-controller.ctl" \
+        --nb="$TMIRROR_NB_DB" --name=hv1 "$@" "unix:$ST_DIR/db.sock"
+}
+
+# st_controller_stop: stops the controller, if it runs, and waits for it.
+st_controller_stop() {
+    local pidfile=$ST_DIR/tmirror-controller.pid pid
+    [ -n "$ST_DIR" ] && [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    # "exit" first: a clean exit (which also lets a sanitizer build report
+    # leaks); a signal if it does not answer.
+    ctlappctl exit > /dev/null 2>&1 || kill "$pid" 2>/dev/null
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -f "$pidfile"
+}
+
+# st_wait_applied: waits until the controller has applied the database's
+# current configuration to the switch (what tmirror-ctl --wait=hv does).
+st_wait_applied() {
+    tmctl --wait=hv --timeout=10 sync
+}
+
+# st_our_flows BRIDGE: the number of flows of BRIDGE with tmirror's cookie
+# owner bits.
+st_our_flows() {
+    ofctl dump-flows "$1" cookie=0x746d000000000000/0xffff000000000000 \
+        | grep -c 'cookie='
+}
+
+# st_run COMMAND...: runs COMMAND, showing it first if ST_VERBOSE is set
+# (the demo shows what it does; the tests just do it).
+st_run() {
+    if [ -n "${ST_VERBOSE:-}" ]; then
+        echo "\$ $*"
+    fi
+    "$@"
+}
+
+# st_vm VAR NAME MAC IP PORT-ID [OFPORT]: a "VM": namespace NAME (full
+# name stored in VAR) whose eth0 (MAC, IP/24) is a veth to port tap-NAME
+# of br-int, bound to PORT-ID as OVN binds VM interfaces
+# (external_ids:iface-id).
+st_vm() {
+    local var=$1 name=$2 mac=$3 ip=$4 port=$5 ofport=${6:-} ns
+    st_ns "$var" "$name" || return 1
+    eval "ns=\$$var"
+    st_veth "$ns" "tap-$name" "$mac" 1500 &&
+    ip -n "$ns" addr add "$ip/24" dev eth0 &&
+    vsctl add-port br-int "tap-$name" \
+        -- set interface "tap-$name" external_ids:iface-id="$port" \
+           ${ofport:+ofport_request=$ofport} || return 1
+    if [ -n "${ST_VERBOSE:-}" ]; then
+        printf '%-10s namespace %-22s eth0 %s %s (iface-id %s)\n' "$name" \
+            "$ns" "$mac" "$ip" "$port"
+    fi
+}
+
+# Seed 002's addresses.
+SEED_SOURCE_MAC=fa:16:3e:7e:d6:bc SEED_SOURCE_IP=192.168.0.230
+SEED_TARGET_MAC=fa:16:3e:7e:d6:7a SEED_TARGET_IP=192.168.0.164
+SEED_TEST_MAC=fa:16:3e:7e:d6:77 SEED_TEST_IP=192.168.0.161
+SEED_HV_IP=192.168.0.1
+
+# st_seed002_hypervisor: after st_start, br-int (userspace datapath, with
+# the hypervisor's address 192.168.0.1/24 on its LOCAL port, through which
+# native tunneling sends the copies) and the three servers of seed 002:
+# namespaces $SEED_SRC (ECS-source), $SEED_TGT (ECS-target) and $SEED_TST
+# (ECS-test), on OpenFlow ports 1, 2 and 3.
+st_seed002_hypervisor() {
+    vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
+        fail-mode=secure || return 1
+    ip -n "$ST_HV" addr add $SEED_HV_IP/24 dev br-int &&
+    ip -n "$ST_HV" link set br-int up || return 1
+    st_vm SEED_SRC ecs-source $SEED_SOURCE_MAC $SEED_SOURCE_IP \
+        port-ecs-source 1 &&
+    st_vm SEED_TGT ecs-target $SEED_TARGET_MAC $SEED_TARGET_IP \
+        port-ecs-target 2 &&
+    st_vm SEED_TST ecs-test $SEED_TEST_MAC $SEED_TEST_IP port-ecs-test 3
+}
+
+# st_seed002_config: seed 002's ports, mirror-filter-A with its inbound TCP
+# rule and mirror-session-A, written with tmirror-ctl; returns once the
+# controller has applied them.
+st_seed002_config() {
+    st_run tmctl port-add port-ecs-source name=ECS-source \
+        mac_address=$SEED_SOURCE_MAC fixed_ips=$SEED_SOURCE_IP &&
+    st_run tmctl port-add port-ecs-target name=ECS-target \
+        mac_address=$SEED_TARGET_MAC fixed_ips=$SEED_TARGET_IP &&
+    st_run tmctl port-add port-ecs-test name=ECS-test \
+        mac_address=$SEED_TEST_MAC fixed_ips=$SEED_TEST_IP &&
+    st_run tmctl filter-add mirror-filter-A &&
+    st_run tmctl rule-add mirror-filter-A ingress 1 accept protocol=tcp \
+        source_cidr_block=$SEED_TEST_IP/32 \
+        destination_cidr_block=$SEED_SOURCE_IP/32 \
+        destination_port_range=1234-1234 &&
+    st_run tmctl --wait=hv session-add mirror-session-A mirror-filter-A \
+        eni port-ecs-target 1 virtual_network_id=1 packet_length=96 \
+        traffic_mirror_sources=port-ecs-source enabled=true
+}
+
+# st_tcpdump NS FILE: tcpdump on NS's eth0 for VXLAN, into pcap FILE, until
+# st_tcpdump_stop.
+st_tcpdump() {
+    st_exec_bg "$1" tcpdump -i eth0 -U -nne -w "$2" udp port 4789 \
+        > /dev/null 2> "$2.err"
+    ST_TCPDUMP_PID=$ST_BG_PID
+    for _ in $(seq 50); do
+        grep -q listening "$2.err" && return 0
+        sleep 0.1
+    done
+    echo "tcpdump in $1 did not start" >&2
+    return 1
+}
+
+st_tcpdump_stop() {
+    kill "$ST_TCPDUMP_PID" 2>/dev/null
+    wait "$ST_TCPDUMP_PID" 2>/dev/null
+}
+
+# st_vxlan_lines PCAP: one line per packet of PCAP (capture.py's format).
+st_vxlan_lines() {
+    python3 "$ST_TOP/tests/system/capture.py" --pcap "$1"
+}
+
+# st_tcp_send FROM-NS DST PORT OUT LINE...: one TCP connection from FROM-NS
+# to DST:PORT, where a "nc -l" started here writes what it receives into
+# OUT; each LINE is sent in a segment of its own (half a second apart).
+# Returns when the connection is closed.
+st_tcp_send() {
+    local from=$1 dst=$2 port=$3 out=$4 dst_ns listener
+    shift 4
+    dst_ns=$(st_ns_of_ip "$dst")
+    st_exec_bg "$dst_ns" timeout 20 nc -l "$port" > "$out"
+    listener=$ST_BG_PID
+    sleep 0.3
+    for line in "$@"; do
+        echo "$line"
+        sleep 0.5
+    done | st_exec "$from" timeout 20 nc -N "$dst" "$port"
+    wait "$listener" 2>/dev/null
+}
+
+# st_ns_of_ip IP: the namespace of the seed 002 server with address IP.
+st_ns_of_ip() {
+    case $1 in
+        $SEED_SOURCE_IP) echo "$SEED_SRC" ;;
+        $SEED_TARGET_IP) echo "$SEED_TGT" ;;
+        $SEED_TEST_IP) echo "$SEED_TST" ;;
+    esac
+}
+
+# st_within_1s WHAT EXPECTED COMMAND...: checks that COMMAND's output
+# becomes EXPECTED within a second (polling every 20 ms), and says how
+# long it took.
+st_within_1s() {
+    local what=$1 expected=$2 start now got ms
+    shift 2
+    start=$(date +%s%N)
+    while :; do
+        got=$("$@" 2>/dev/null)
+        now=$(date +%s%N)
+        ms=$(( (now - start) / 1000000 ))
+        if [ "$got" = "$expected" ]; then
+            st_pass "$what: $got after $ms ms"
+            return 0
+        elif [ "$ms" -gt 1000 ]; then
+            st_fail "$what: expected $expected within a second, got $got"
+            return 1
+        fi
+        sleep 0.02
+    done
+}
+
+# st_ctl_status FIELD: the value of FIELD ("flow adds", "resyncs", ...) in
+# "tmirror-controller status".
+st_ctl_status() {
+    ctlappctl status | sed -n "s/^$1: //p"
+}
+
+# st_ctl_sources: how many times the controller has compiled a source.
+st_ctl_sources() {
+    ctlappctl status | sed -n 's/^compilations: .* \([0-9]*\) sources$/\1/p'
+}
+
+# st_seed002 [CONTROLLER-OPTION...]: the whole seed 002 setup, applied:
+# hypervisor, servers, northbound database, controller, configuration.
+st_seed002() {
+    st_start &&
+    st_seed002_hypervisor &&
+    st_nb_start &&
+    st_controller_start "$@" &&
+    st_seed002_config > /dev/null
+}
+
+# st_hex TEXT: TEXT and a newline, as hex (capture.py's payload=).
+st_hex() {
+    printf '%s\n' "$1" | od -An -tx1 | tr -d ' \n'
+}
+
+# st_hello_copies PORT [PATTERN]: ECS-test sends "hello" to ECS-source's
+# TCP PORT; prints how many copies of that segment ECS-target received
+# whose capture line (capture.py) also matches PATTERN.
+st_hello_copies() {
+    local pcap=$ST_DIR/hello-$$-$1.pcap
+    st_tcpdump "$SEED_TGT" "$pcap" || return 1
+    st_tcp_send "$SEED_TST" $SEED_SOURCE_IP "$1" /dev/null hello
+    sleep 0.5
+    st_tcpdump_stop
+    st_vxlan_lines "$pcap" | grep -e "${2:-.}" \
+        | grep -c " payload=$(st_hex hello)\$"
+    rm -f "$pcap"
 }

@@ -1,14 +1,15 @@
 #!/bin/sh
 # The seed 002 scenario ("Mirroring Inbound TCP Traffic to a Single
-# Network Interface"): configured with tmirror-ctl into a northbound
-# database, compiled from what the database holds for a simulated
-# hypervisor on OVS's dummy datapath, and shown with ofproto/trace for
-# ECS-test's TCP packet to ECS-source port 1234 and for packets the filter
-# does not accept.
+# Network Interface") without root: configured with tmirror-ctl into a
+# northbound database, compiled from what the database holds for a
+# simulated hypervisor on OVS's dummy datapath, and shown with
+# ofproto/trace for ECS-test's TCP packet to ECS-source port 1234 and for
+# packets the filter does not accept.
 #
-# This stage has no tmirror-controller yet: the flows are loaded with
-# ovs-ofctl, and packets are traced rather than sent.  The outer source is
-# the hypervisor's address because stock OVS refuses a non-local one.
+# "make demo" (utilities/tmirror-demo.sh) runs the same scenario with real
+# packets and tmirror-controller; this one loads the compiled flows with
+# ovs-ofctl and traces packets, so it needs no namespaces.  The outer
+# source is the hypervisor's address (the default SB_MODE=stock).
 . "$(dirname "$0")/lib.sh"
 
 section() { printf '\n=== %s\n' "$*"; }
