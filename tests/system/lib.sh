@@ -35,6 +35,9 @@ ST_PIDS=
 ST_PREFIX=tmst$$
 
 st_cleanup() {
+    # Run to the end even if interrupted again (a second Ctrl-C).
+    trap '' INT TERM
+    trap - EXIT
     for pid in $ST_PIDS; do
         kill "$pid" 2>/dev/null
     done
