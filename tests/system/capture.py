@@ -4,18 +4,20 @@
 usage: capture.py IFNAME
        capture.py --pcap FILE     (frames of a tcpdump -w file)
 
-  vxlan src=OUTER-SRC dst=OUTER-DST vni=VNI inner=INNER-FRAME-BYTES [TCP]
+  vxlan src=OUTER-SRC dst=OUTER-DST vni=VNI inner=INNER-FRAME-BYTES [INNER]
   udp src=SRC dst=DST port=DST-PORT frame=FRAME-BYTES
-  other type=0xETHERTYPE frame=FRAME-BYTES
+  tcp src=SRC dst=DST port=DST-PORT frame=FRAME-BYTES
+  other type=0xETHERTYPE [proto=N] frame=FRAME-BYTES
 
 A raw AF_PACKET socket sees every frame as it arrived, whatever its
 addresses: a VXLAN packet whose outer source is not on the collector's
 subnet, or a frame for an address that the namespace does not have, is
 still seen.  Frames that the namespace itself sends are skipped.
 
-TCP, for a VXLAN packet whose inner frame is IPv4 TCP, is
-"tcp=SRC:SPORT>DST:DPORT payload=HEX", the payload bytes that the
-(possibly truncated) inner frame carries.
+INNER describes an inner IP frame: "tcp=SRC:SPORT>DST:DPORT payload=HEX"
+(or udp=; IPv6 endpoints are [ADDR]:PORT), with the payload bytes that the
+(possibly truncated) inner frame carries; "icmp=SRC>DST type=N" (or
+icmp6=); "ip=SRC>DST proto=N" for anything else.
 """
 
 import ipaddress
@@ -28,48 +30,68 @@ PACKET_OUTGOING = 4
 VXLAN_PORT = 4789
 
 
-def describe(frame):
+def l3_l4(frame):
+    """(version, proto, src, dst, layer-4 bytes) of an IP frame, or None."""
+    if len(frame) < 14:
+        return None
     ethertype = struct.unpack('!H', frame[12:14])[0]
     l3 = frame[14:]
     if ethertype == 0x0800 and len(l3) >= 20:
         ihl = (l3[0] & 0x0f) * 4
-        proto = l3[9]
-        src = ipaddress.IPv4Address(l3[12:16])
-        dst = ipaddress.IPv4Address(l3[16:20])
-        l4 = l3[ihl:]
-    elif ethertype == 0x86dd and len(l3) >= 40:
-        proto = l3[6]
-        src = ipaddress.IPv6Address(l3[8:24])
-        dst = ipaddress.IPv6Address(l3[24:40])
-        l4 = l3[40:]
-    else:
+        return (4, l3[9], ipaddress.IPv4Address(l3[12:16]),
+                ipaddress.IPv4Address(l3[16:20]), l3[ihl:])
+    if ethertype == 0x86dd and len(l3) >= 40:
+        return (6, l3[6], ipaddress.IPv6Address(l3[8:24]),
+                ipaddress.IPv6Address(l3[24:40]), l3[40:])
+    return None
+
+
+def endpoint(version, addr, port):
+    return ('%s:%d' if version == 4 else '[%s]:%d') % (addr, port)
+
+
+def describe_inner(frame):
+    """' PROTO=SRC>DST ...' for the inner frame of a VXLAN packet."""
+    ip = l3_l4(frame)
+    if not ip:
+        return ''
+    version, proto, src, dst, l4 = ip
+    if proto in (6, 17) and len(l4) >= 8:
+        sport, dport = struct.unpack('!HH', l4[0:4])
+        if proto == 6:
+            hlen = (l4[12] >> 4) * 4 if len(l4) >= 13 else len(l4)
+        else:
+            hlen = 8
+        return ' %s=%s>%s payload=%s' % (
+            'tcp' if proto == 6 else 'udp', endpoint(version, src, sport),
+            endpoint(version, dst, dport), l4[hlen:].hex())
+    if proto in (1, 58) and len(l4) >= 1:
+        return ' %s=%s>%s type=%d' % ('icmp' if proto == 1 else 'icmp6',
+                                      src, dst, l4[0])
+    return ' ip=%s>%s proto=%d' % (src, dst, proto)
+
+
+def describe(frame):
+    ip = l3_l4(frame)
+    if not ip:
+        ethertype = struct.unpack('!H', frame[12:14])[0]
         return 'other type=0x%04x frame=%d' % (ethertype, len(frame))
+    version, proto, src, dst, l4 = ip
 
-    if proto != 17 or len(l4) < 8:
-        return 'other type=0x%04x proto=%d frame=%d' % (ethertype, proto,
-                                                        len(frame))
-    dport = struct.unpack('!H', l4[2:4])[0]
-    if dport == VXLAN_PORT and len(l4) >= 16:
-        vni = struct.unpack('!I', l4[12:16])[0] >> 8
-        return 'vxlan src=%s dst=%s vni=%d inner=%d%s' % (
-            src, dst, vni, len(l4) - 16, describe_inner_tcp(l4[16:]))
-    return 'udp src=%s dst=%s port=%d frame=%d' % (src, dst, dport,
-                                                   len(frame))
-
-
-def describe_inner_tcp(frame):
-    if len(frame) < 34 or struct.unpack('!H', frame[12:14])[0] != 0x0800:
-        return ''
-    ip = frame[14:]
-    ihl = (ip[0] & 0x0f) * 4
-    if ip[9] != 6 or len(ip) < ihl + 20:
-        return ''
-    tcp = ip[ihl:]
-    sport, dport = struct.unpack('!HH', tcp[0:4])
-    payload = tcp[(tcp[12] >> 4) * 4:]
-    return ' tcp=%s:%d>%s:%d payload=%s' % (
-        ipaddress.IPv4Address(ip[12:16]), sport,
-        ipaddress.IPv4Address(ip[16:20]), dport, payload.hex())
+    if proto == 17 and len(l4) >= 8:
+        dport = struct.unpack('!H', l4[2:4])[0]
+        if dport == VXLAN_PORT and len(l4) >= 16:
+            vni = struct.unpack('!I', l4[12:16])[0] >> 8
+            return 'vxlan src=%s dst=%s vni=%d inner=%d%s' % (
+                src, dst, vni, len(l4) - 16, describe_inner(l4[16:]))
+        return 'udp src=%s dst=%s port=%d frame=%d' % (src, dst, dport,
+                                                       len(frame))
+    if proto == 6 and len(l4) >= 4:
+        dport = struct.unpack('!H', l4[2:4])[0]
+        return 'tcp src=%s dst=%s port=%d frame=%d' % (src, dst, dport,
+                                                       len(frame))
+    return 'other type=0x%04x proto=%d frame=%d' % (
+        0x0800 if version == 4 else 0x86dd, proto, len(frame))
 
 
 def read_pcap(name):

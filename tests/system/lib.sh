@@ -397,16 +397,23 @@ SEED_TARGET_MAC=fa:16:3e:7e:d6:7a SEED_TARGET_IP=192.168.0.164
 SEED_TEST_MAC=fa:16:3e:7e:d6:77 SEED_TEST_IP=192.168.0.161
 SEED_HV_IP=192.168.0.1
 
+# st_brint: after st_start, br-int on the userspace datapath, with the
+# hypervisor's address $SEED_HV_IP/24 on its LOCAL port (through which
+# native tunneling sends copies to targets on 192.168.0.0/24).
+st_brint() {
+    vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
+        fail-mode=secure || return 1
+    ip -n "$ST_HV" addr add $SEED_HV_IP/24 dev br-int &&
+    ip -n "$ST_HV" link set br-int up
+}
+
 # st_seed002_hypervisor: after st_start, br-int (userspace datapath, with
 # the hypervisor's address 192.168.0.1/24 on its LOCAL port, through which
 # native tunneling sends the copies) and the three servers of seed 002:
 # namespaces $SEED_SRC (ECS-source), $SEED_TGT (ECS-target) and $SEED_TST
 # (ECS-test), on OpenFlow ports 1, 2 and 3.
 st_seed002_hypervisor() {
-    vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
-        fail-mode=secure || return 1
-    ip -n "$ST_HV" addr add $SEED_HV_IP/24 dev br-int &&
-    ip -n "$ST_HV" link set br-int up || return 1
+    st_brint || return 1
     st_vm SEED_SRC ecs-source $SEED_SOURCE_MAC $SEED_SOURCE_IP \
         port-ecs-source 1 &&
     st_vm SEED_TGT ecs-target $SEED_TARGET_MAC $SEED_TARGET_IP \
@@ -545,4 +552,13 @@ st_hello_copies() {
     st_vxlan_lines "$pcap" | grep -e "${2:-.}" \
         | grep -c " payload=$(st_hex hello)\$"
     rm -f "$pcap"
+}
+
+# st_frame NS DST-MAC SRC-IP DST-IP PROTO [OPTION...]: sends crafted frames
+# from NS's eth0 (tests/system/send.py: any source address, exact ports
+# and sizes, --count, --tag).
+st_frame() {
+    local ns=$1
+    shift
+    st_exec "$ns" python3 "$ST_TOP/tests/system/send.py" eth0 "$@"
 }
