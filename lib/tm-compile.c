@@ -423,6 +423,11 @@ tm_resolve_target(const struct tm_model *model, const struct tm_bindings *b,
         if (src) {
             target->has_src = true;
             target->src = *src;
+        } else {
+            tm_warn(warnings, "session \"%s\": source \"%s\" has no IPv%d "
+                    "address, so its copies leave with this hypervisor's "
+                    "address as outer source", s->id, source->id,
+                    ip->family == AF_INET ? 4 : 6);
         }
     }
     target->max_len = tm_compile_max_len(s->packet_length, b->tunnel_mtu,

@@ -36,7 +36,7 @@ ST_PREFIX=tmst$$
 
 st_cleanup() {
     # Run to the end even if interrupted again (a second Ctrl-C).
-    trap '' INT TERM
+    trap '' INT TERM HUP PIPE
     trap - EXIT
     for pid in $ST_PIDS; do
         kill "$pid" 2>/dev/null
@@ -99,7 +99,9 @@ st_start() {
     fi
     ST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tmirror-system.XXXXXX")
     trap st_cleanup EXIT
-    trap 'exit 1' INT TERM
+    # A test killed by a signal, or whose output pipe closed, still cleans
+    # up.
+    trap 'exit 1' INT TERM HUP PIPE
     st_ns ST_HV hv || return 1
     ovs_start_db "$ST_DIR" || return 1
     # TSO stays off: 3.1 drops offloaded packets on tnl_push.
@@ -335,19 +337,32 @@ st_controller_start() {
         --nb="$TMIRROR_NB_DB" --name=hv1 "$@" "unix:$ST_DIR/db.sock"
 }
 
-# st_controller_stop: stops the controller, if it runs, and waits for it.
+# st_controller_stop [DIR]: stops the controller started with DIR as its
+# directory (default $ST_DIR), if it runs, and waits for it.
 st_controller_stop() {
-    local pidfile=$ST_DIR/tmirror-controller.pid pid
-    [ -n "$ST_DIR" ] && [ -f "$pidfile" ] || return 0
-    pid=$(cat "$pidfile")
+    local dir=${1:-$ST_DIR} pid
+    [ -n "$dir" ] && [ -f "$dir/tmirror-controller.pid" ] || return 0
+    pid=$(cat "$dir/tmirror-controller.pid")
     # "exit" first: a clean exit (which also lets a sanitizer build report
     # leaks); a signal if it does not answer.
-    ctlappctl exit > /dev/null 2>&1 || kill "$pid" 2>/dev/null
+    appctl -t "$dir/tmirror-controller.ctl" exit > /dev/null 2>&1 \
+        || kill "$pid" 2>/dev/null
     for _ in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    rm -f "$pidfile"
+    rm -f "$dir/tmirror-controller.pid"
+}
+
+# st_outer_src SOURCE-IP: the outer source of copies from a source with
+# SOURCE-IP: its own address with the patched Open vSwitch (patched mode),
+# the hypervisor's otherwise.
+st_outer_src() {
+    if [ "$(ctlappctl mode/show | sed -n 's/^mode: //p')" = patched ]; then
+        echo "$1"
+    else
+        echo "$SEED_HV_IP"
+    fi
 }
 
 # st_wait_applied: waits until the controller has applied the database's
@@ -373,13 +388,18 @@ st_run() {
 }
 
 # st_vm VAR NAME MAC IP PORT-ID [OFPORT]: a "VM": namespace NAME (full
-# name stored in VAR) whose eth0 (MAC, IP/24) is a veth to port tap-NAME
-# of br-int, bound to PORT-ID as OVN binds VM interfaces
+# name stored in VAR) whose eth0 (MAC, IP/24, no IPv6) is a veth to port
+# tap-NAME of br-int, bound to PORT-ID as OVN binds VM interfaces
 # (external_ids:iface-id).
 st_vm() {
     local var=$1 name=$2 mac=$3 ip=$4 port=$5 ofport=${6:-} ns
     st_ns "$var" "$name" || return 1
     eval "ns=\$$var"
+    # No IPv6 in the VM: router solicitations and MLD reports would be
+    # traffic of its own in the frames the tests count.  (IPv6 tests send
+    # crafted frames, which need no kernel IPv6.)
+    st_exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
     st_veth "$ns" "tap-$name" "$mac" 1500 &&
     ip -n "$ns" addr add "$ip/24" dev eth0 &&
     vsctl add-port br-int "tap-$name" \
@@ -403,6 +423,8 @@ SEED_HV_IP=192.168.0.1
 st_brint() {
     vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
         fail-mode=secure || return 1
+    # No IPv6 chatter from the hypervisor's own port either.
+    st_exec "$ST_HV" sysctl -qw net.ipv6.conf.br-int.disable_ipv6=1
     ip -n "$ST_HV" addr add $SEED_HV_IP/24 dev br-int &&
     ip -n "$ST_HV" link set br-int up
 }

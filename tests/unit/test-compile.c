@@ -287,6 +287,20 @@ test_outer_addresses(void)
                              "set_field:2001:db8::1->tun_ipv6_src,"));
     CU_ASSERT(flow && strstr(flow->actions, "max_len=96"));
     fixture_destroy(&f);
+
+    /* A source without an address of the target's family (client has
+     * IPv4 only): no outer source in the flow, and a warning that says
+     * the hypervisor's address is used. */
+    char *at = strstr(v6, "[\"src\"]");
+    char *client = xasprintf("%.*s[\"client\"]%s", (int) (at - v6), v6,
+                             at + strlen("[\"src\"]"));
+    fixture_compile_with(&f, client, 1500, true, 10);
+    flow = only_flow(&f.flows, TM_TABLE_MIRROR_IN, "reg15=0x2,");
+    CU_ASSERT(flow && !strstr(flow->actions, "tun_ipv6_src"));
+    CU_ASSERT(has_warning(&f.warnings, "session \"s\": source \"client\" "
+                          "has no IPv6 address"));
+    fixture_destroy(&f);
+    free(client);
     free(v6);
 }
 
