@@ -94,21 +94,6 @@ mh_underlay() {
     mh_vsctl add-port br-int "$2"
 }
 
-# mh_capture NS IFNAME FILE: st_capture for any interface, such as an
-# underlay port in a hypervisor namespace: one line per frame that
-# arrives on IFNAME in NS, into FILE, until the test ends.
-mh_capture() {
-    : > "$3"
-    st_exec_bg "$1" python3 "$ST_TOP/tests/system/capture.py" "$2" \
-        > "$3" 2>&1
-    for _ in $(seq 50); do
-        grep -q '^listening' "$3" && return 0
-        sleep 0.1
-    done
-    echo "capture on $2 in $1 did not start" >&2
-    return 1
-}
-
 # mh_controller_start [OPTION...]: tmirror-controller on the second
 # hypervisor (name hv2), against the same northbound database; log, pid
 # file and control socket (mh_ctlappctl) in $MH_DIR.  A sanitizer build

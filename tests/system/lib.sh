@@ -217,18 +217,19 @@ st_flows() {
     appctl revalidator/purge > /dev/null
 }
 
-# st_capture NS FILE: captures every frame that arrives on eth0 in NS into
-# FILE, one line per frame (see capture.py), until the test ends.
+# st_capture NS FILE [IFNAME]: captures every frame that arrives on IFNAME
+# (default eth0) in NS into FILE, one line per frame (see capture.py),
+# until the test ends.
 st_capture() {
     : > "$2"
-    st_exec_bg "$1" python3 "$ST_TOP/tests/system/capture.py" eth0 \
-        > "$2" 2>&1
+    st_exec_bg "$1" python3 "$ST_TOP/tests/system/capture.py" \
+        "${3:-eth0}" > "$2" 2>&1
     # The socket must be open before anything is sent.
     for _ in $(seq 50); do
         grep -q '^listening' "$2" && return 0
         sleep 0.1
     done
-    echo "capture in $1 did not start" >&2
+    echo "capture on ${3:-eth0} in $1 did not start" >&2
     return 1
 }
 

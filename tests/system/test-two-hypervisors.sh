@@ -84,7 +84,7 @@ st_check "mirror flows on hv2" 0 \
 st_capture "$TGT" "$ST_DIR/target.txt" &&
 st_capture "$PEER" "$ST_DIR/peer.txt" &&
 st_capture "$SRC" "$ST_DIR/source.txt" &&
-mh_capture "$MH_HV2" up2 "$ST_DIR/underlay.txt" || exit 1
+st_capture "$MH_HV2" "$ST_DIR/underlay.txt" up2 || exit 1
 
 # Outbound: the source sends 3 UDP datagrams and 2 TCP segments to the
 # peer on hv2.  All 5 arrive; the 3 UDP ones are mirrored, the TCP ones
