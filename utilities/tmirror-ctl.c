@@ -76,8 +76,11 @@ struct ctl_context {
     struct ovsdb_idl_txn *txn;  /* Writes only. */
     struct ds output;
 
-    /* A row the write inserted, whose final UUID is printed on success. */
+    /* A row the write inserted, whose final UUID is printed on success,
+     * and its temporary UUID, kept because the IDL frees inserted rows
+     * when it sends the transaction. */
     const struct ovsdb_idl_row *inserted;
+    struct uuid inserted_uuid;
 
     /* Labels for inserted rows in errors (see struct tm_nb_writer). */
     struct smap *labels;
@@ -1893,20 +1896,22 @@ write_callback(struct ovsdb_idl *idl OVS_UNUSED, struct ovsdb_idl_txn *txn,
     aux->ctx->inserted = NULL;
     aux->ctx->txn = txn;
     aux->ctx->labels = labels;
-    return aux->command->run(aux->ctx);
+    char *error = aux->command->run(aux->ctx);
+    if (aux->ctx->inserted) {
+        aux->ctx->inserted_uuid = aux->ctx->inserted->uuid;
+    }
+    return error;
 }
 
 static void
 committed_callback(const struct ovsdb_idl_txn *txn, void *aux_)
 {
     struct write_aux *aux = aux_;
-    const struct ovsdb_idl_row *row = aux->ctx->inserted;
-
-    if (row) {
-        const struct uuid *uuid = ovsdb_idl_txn_get_insert_uuid(txn,
-                                                                &row->uuid);
+    if (aux->ctx->inserted) {
+        const struct uuid *tmp = &aux->ctx->inserted_uuid;
+        const struct uuid *uuid = ovsdb_idl_txn_get_insert_uuid(txn, tmp);
         ds_put_format(&aux->ctx->output, UUID_FMT"\n",
-                      UUID_ARGS(uuid ? uuid : &row->uuid));
+                      UUID_ARGS(uuid ? uuid : tmp));
     }
 }
 
