@@ -32,7 +32,7 @@ CLANG ?= clang
 # so that -Wextra judges our code, not theirs.
 TM_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Wno-sign-compare \
 	-Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
-TM_CPPFLAGS := -Ilib -I$(BUILD)/lib -isystem $(OVS_SRC) \
+TM_CPPFLAGS := -Ilib -Iapi -I$(BUILD)/lib -isystem $(OVS_SRC) \
 	-isystem $(OVS_SRC)/include -isystem $(OVS_SRC)/lib
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -70,8 +70,17 @@ CONTROLLER := $(if $(CONTROLLER_SRCS),$(BUILD)/bin/tmirror-controller)
 # them.
 SAN_CONTROLLER := $(if $(CONTROLLER_SRCS),$(BUILD)/bin-san/tmirror-controller)
 
+# tmirror-apid: its modules (api/tm-*.c, also linked into the unit and
+# fuzz tests as libtmirror-api) and main().
+API_MOD_SRCS := $(wildcard api/tm-*.c)
+API_HDRS := $(wildcard api/*.h)
+API_LIB := $(if $(API_MOD_SRCS),$(BUILD)/libtmirror-api.a)
+SAN_API_LIB := $(if $(API_MOD_SRCS),$(BUILD)/libtmirror-api-san.a)
+APID := $(if $(wildcard api/tmirror-apid.c),$(BUILD)/bin/tmirror-apid)
+EVENT_LIBS := -levent -levent_pthreads
+
 PROGRAMS := $(patsubst utilities/%.c,$(BUILD)/bin/%,\
-	$(wildcard utilities/tmirror-*.c)) $(CONTROLLER)
+	$(wildcard utilities/tmirror-*.c)) $(CONTROLLER) $(APID)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/tests/unit-tests
@@ -83,7 +92,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
 .PHONY: all deps ovs check check-unit check-unit-san check-golden \
-	check-sandbox check-nb check-ovs check-system check-fuzz fuzz demo \
+	check-sandbox check-nb check-ovs check-system check-api check-fuzz \
+	fuzz demo \
 	clean distclean
 
 all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
@@ -153,25 +163,44 @@ $(SAN_CONTROLLER): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(CONTROLLER_SRCS)) \
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
 
+$(BUILD)/obj/api/%.o: api/%.c $(OVS_STAMP) $(LIB_HDRS) $(API_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj-san/api/%.o: api/%.c $(OVS_STAMP) $(LIB_HDRS) $(API_HDRS) \
+		| deps
+	@mkdir -p $(@D)
+	$(CC) $(TM_CPPFLAGS) $(TM_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(API_LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(API_MOD_SRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(SAN_API_LIB): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(API_MOD_SRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(APID): $(BUILD)/obj/api/tmirror-apid.o $(API_LIB) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) $(EVENT_LIBS)
+
 $(BUILD)/bin/%: $(BUILD)/obj/utilities/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
 
-$(UNIT_BIN): $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(LIB_A)
+$(UNIT_BIN): $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(API_LIB) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
 
 $(SAN_UNIT_BIN): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(UNIT_SRCS)) \
-		$(SAN_LIB_A)
+		$(SAN_API_LIB) $(SAN_LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) -lcunit
 
 # Fuzz targets: clang + libFuzzer, with ASan and UBSan, over our sources.
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS) $(OVS_STAMP) \
-		| deps
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS) $(API_MOD_SRCS) \
+		$(API_HDRS) $(OVS_STAMP) | deps
 	@mkdir -p $(@D)
 	$(CLANG) $(TM_CPPFLAGS) $(TM_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRCS) \
+	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRCS) $(API_MOD_SRCS) \
 	    $(OVS_LIBA) $(OVS_LIBS)
 
 # Tests.  "make check" runs every layer that exists, one after another
@@ -185,6 +214,7 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/nb/test-*.sh),check-nb) \
 	$(if $(wildcard ovs-patches/check.sh),check-ovs) \
 	$(if $(wildcard tests/system/test-*.sh),check-system) \
+	$(if $(wildcard tests/api/run.sh),check-api) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
 check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(FUZZ_BINS)
@@ -233,6 +263,13 @@ check-system: $(PROGRAMS) $(SAN_CONTROLLER)
 	TMIRROR_CONTROLLER=$(if $(SAN_CONTROLLER),$(TOP)/$(SAN_CONTROLLER)) \
 	    tests/system/run.sh $(BUILD)/bin/tmirror-ctl 2>&1 \
 	    | tee $(CHECK_LOGS)/system.log
+
+# The REST API driven by Huawei's Node.js SDK (tests/api), and the
+# signature and limit checks.
+check-api: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/api/run.sh $(TOP)/$(BUILD)/bin 2>&1 \
+	    | tee $(CHECK_LOGS)/api.log
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)

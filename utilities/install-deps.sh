@@ -18,7 +18,7 @@ PACKAGES="
     build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
-    iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping
+    iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
 "
 
 missing=
@@ -28,6 +28,17 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
+
+# The API tests run Huawei's Node.js SDK (tests/api, packages from npm).
+# Debian 12's nodejs and npm do; a node that someone installed another way
+# (with its own npm) does too, and its package would conflict with
+# Debian's npm, so look for the commands rather than the packages.
+if ! command -v node > /dev/null 2>&1; then
+    missing="$missing nodejs"
+fi
+if ! command -v npm > /dev/null 2>&1; then
+    missing="$missing npm"
+fi
 
 if [ -z "$missing" ]; then
     exit 0

@@ -1,0 +1,163 @@
+#!/bin/sh
+# tmirror-apid over plain HTTP, with curl and utilities/tmirror-sign: the
+# signature checks (bad signature, skewed date, a signed request replayed
+# to another path, another project's key) and the limits (body size,
+# header size, malformed and unknown input), each refused with the right
+# status and Huawei's error body, and nothing written.  Also the curl
+# example of docs/api.rst, as written there.
+#
+# Environment (tests/api/run.sh sets it): TMIRROR_API_ENDPOINT,
+# TMIRROR_API_AK/_SK/_PROJECT, TMIRROR_API_AK2/_SK2/_PROJECT2 (a key for
+# another project only), TMIRROR_API_MAX_BODY (the daemon's --max-body).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+sign=$here/../../utilities/tmirror-sign
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tmirror-api-http.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP PIPE
+passed=0 failed=0
+
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+
+EP=$TMIRROR_API_ENDPOINT
+AK=$TMIRROR_API_AK SK=$TMIRROR_API_SK PROJECT=$TMIRROR_API_PROJECT
+FILTERS=$EP/v3/$PROJECT/vpc/traffic-mirror-filters
+
+# call [--date D] [--ak AK --sk SK] METHOD URL [BODY-FILE] [--sent-url U]:
+# signs the request for URL and sends it to U (default URL); prints the
+# status, and leaves the body in $tmp/out.
+call() {
+    local date= ak=$AK sk=$SK sent=
+    while :; do
+        case $1 in
+            --date) date=$2; shift 2 ;;
+            --ak) ak=$2; shift 2 ;;
+            --sk) sk=$2; shift 2 ;;
+            *) break ;;
+        esac
+    done
+    local method=$1 url=$2 body=${3:-}
+    sent=${4:-$url}
+    "$sign" ${date:+--date "$date"} "$ak" "$sk" "$method" "$url" $body \
+        > "$tmp/headers" || return 1
+    curl -s -o "$tmp/out" -w '%{http_code}' -X "$method" \
+        -H @"$tmp/headers" ${body:+--data-binary @"$body"} "$sent"
+}
+
+# check WHAT STATUS GOT [ERROR-TEXT]: the status, and for an error the
+# Huawei body with error_code, error_msg (containing ERROR-TEXT) and
+# request_id.
+check() {
+    if [ "$3" != "$2" ]; then
+        fail "$1: status $3, expected $2 ($(cat "$tmp/out"))"
+        return
+    fi
+    if [ "$2" -ge 400 ] && ! python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["error_code"] and b["request_id"], b
+assert sys.argv[2] in b["error_msg"], b["error_msg"]' "$tmp/out" "${4:-}" \
+            2> "$tmp/err"; then
+        fail "$1: error body: $(cat "$tmp/out") $(tail -1 "$tmp/err")"
+        return
+    fi
+    ok "$1: $2"
+}
+
+# count: how many filters project 1 has (to show that nothing was written).
+count() {
+    call GET "$FILTERS?limit=2000" > /dev/null &&
+    python3 -c 'import json, sys
+print(len(json.load(open(sys.argv[1]))["traffic_mirror_filters"]))' \
+        "$tmp/out"
+}
+
+echo '{"traffic_mirror_filter": {"name": "http-test"}}' > "$tmp/filter.json"
+before=$(count)
+
+# Signatures.
+check "signed create" 201 "$(call POST "$FILTERS" "$tmp/filter.json")"
+check "wrong secret key" 401 \
+    "$(call --sk wrong POST "$FILTERS" "$tmp/filter.json")"
+check "unknown access key" 401 \
+    "$(call --ak nobody POST "$FILTERS" "$tmp/filter.json")"
+check "date 16 minutes old" 401 \
+    "$(call --date "$(date -u -d '16 minutes ago' +%Y%m%dT%H%M%SZ)" \
+        POST "$FILTERS" "$tmp/filter.json")"
+check "date 16 minutes ahead" 401 \
+    "$(call --date "$(date -u -d '16 minutes' +%Y%m%dT%H%M%SZ)" \
+        POST "$FILTERS" "$tmp/filter.json")"
+check "date 14 minutes old" 201 \
+    "$(call --date "$(date -u -d '14 minutes ago' +%Y%m%dT%H%M%SZ)" \
+        POST "$FILTERS" "$tmp/filter.json")"
+check "signed for one path, sent to another" 401 \
+    "$(call POST "$FILTERS" "$tmp/filter.json" \
+        "$EP/v3/$PROJECT/vpc/traffic-mirror-sessions")"
+check "signed for one query, sent with another" 401 \
+    "$(call GET "$FILTERS?limit=1" "" "$FILTERS?limit=2")"
+check "no signature at all" 401 \
+    "$(curl -s -o "$tmp/out" -w '%{http_code}' "$FILTERS")"
+check "key of project 2 on project 1" 403 \
+    "$(call --ak "$TMIRROR_API_AK2" --sk "$TMIRROR_API_SK2" GET "$FILTERS")"
+check "key of project 2 on project 2" 200 \
+    "$(call --ak "$TMIRROR_API_AK2" --sk "$TMIRROR_API_SK2" GET \
+        "$EP/v3/$TMIRROR_API_PROJECT2/vpc/traffic-mirror-filters")"
+after=$(count)
+if [ "$after" = $((before + 2)) ]; then
+    ok "only the two accepted creates wrote anything: $before -> $after"
+else
+    fail "filters: $before before, $after after (expected $((before + 2)))"
+fi
+
+# Limits and bad input: 4xx and nothing written.
+head -c $((TMIRROR_API_MAX_BODY + 1)) /dev/zero | tr '\0' ' ' \
+    > "$tmp/huge.json"
+check "body over --max-body" 413 "$(call POST "$FILTERS" "$tmp/huge.json")"
+printf '{"traffic_mirror_filter": {"name": "x"' > "$tmp/bad.json"
+check "malformed JSON" 400 "$(call POST "$FILTERS" "$tmp/bad.json")"
+echo '{"traffic_mirror_filter": {"name": "x", "colour": "red"}}' \
+    > "$tmp/unknown.json"
+check "unknown field" 400 "$(call POST "$FILTERS" "$tmp/unknown.json")" \
+    colour
+echo '{"traffic_mirror_filter": {"name": 12}}' > "$tmp/type.json"
+check "wrong type" 400 "$(call POST "$FILTERS" "$tmp/type.json")" name
+printf '{"traffic_mirror_filter": {"name": "\377"}}' > "$tmp/utf8.json"
+check "not UTF-8" 400 "$(call POST "$FILTERS" "$tmp/utf8.json")"
+echo '{"traffic_mirror_filter_rule": {"traffic_mirror_filter_id": "x",
+ "direction": "ingress", "priority": 123456789012345678901234567890,
+ "action": "accept"}}' > "$tmp/bignum.json"
+check "huge number" 400 "$(call POST \
+    "$EP/v3/$PROJECT/vpc/traffic-mirror-filter-rules" "$tmp/bignum.json")"
+check "unknown path" 404 "$(call GET "$EP/v3/$PROJECT/vpc/nothing")"
+check "method not allowed" 405 "$(call DELETE "$FILTERS")"
+long=$(head -c 20000 /dev/zero | tr '\0' 'a')
+status=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "X-Long: $long" \
+    "$FILTERS")
+if [ "$status" -ge 400 ] && [ "$status" -lt 500 ]; then
+    ok "header over the header limit: $status"
+else
+    fail "header over the header limit: status $status"
+fi
+final=$(count)
+if [ "$final" = "$after" ]; then
+    ok "refused requests wrote nothing: $final filters"
+else
+    fail "filters: $after before the refused requests, $final after"
+fi
+
+# docs/api.rst's curl example, as written there.
+example=$(sed -n '/^\.\. curl-example-begin/,/^\.\. curl-example-end/p' \
+    "$here/../../docs/api.rst" | sed -n 's/^    //p')
+if [ -n "$example" ] &&
+   (cd "$tmp" && PATH=$here/../../utilities:$PATH AK=$AK SK=$SK \
+        PROJECT=$PROJECT ENDPOINT=$EP sh -e -c "$example") \
+        > "$tmp/example.out" 2>&1 &&
+   grep -q '"traffic_mirror_filters"' "$tmp/example.out"; then
+    ok "docs/api.rst's curl example"
+else
+    fail "docs/api.rst's curl example: $(cat "$tmp/example.out")"
+fi
+
+echo "api-http: $passed passed, $failed failed"
+[ "$failed" = 0 ]
