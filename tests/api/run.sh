@@ -23,6 +23,8 @@
 #   TMIRROR_API_AK2/SK2       key 2, allowed project 2 only
 #   TMIRROR_API_PROJECT/PROJECT2
 #   TMIRROR_API_MAX_BODY      the daemon's --max-body, in bytes
+#   TMIRROR_API_MAX_CONNECTIONS, TMIRROR_API_TIMEOUT
+#                             its --max-connections and --timeout
 #   TMIRROR_API_DIR           the temporary directory (apid.log, creds...)
 #   TMIRROR_NB_DB             unix:DIR/tmirror_nb.sock
 #   TMIRROR_CTL               tmirror-ctl
@@ -145,10 +147,16 @@ chmod 600 "$dir/creds"
 
 # The daemon, on a port of its choosing.
 max_body=65536
+# Room for the SDK test's concurrency; a read timeout longer than Node's
+# 5 s keep-alive, so that the server never closes a connection the client
+# is about to reuse.
+max_connections=32
+timeout=8
 "$apid" --detach --no-chdir --pidfile="$dir/apid.pid" \
     --log-file="$dir/apid.log" --unixctl="$dir/apid.ctl" \
     --listen=127.0.0.1:0 --port-file="$dir/apid.port" --nb="$nb" \
     --credentials="$dir/creds" --max-body=$max_body \
+    --max-connections=$max_connections --timeout=$timeout \
     > "$dir/apid.out" 2>&1 || {
     cat "$dir/apid.out"
     tail -n 20 "$dir/apid.log" 2>/dev/null
@@ -180,6 +188,8 @@ run_test() {
             TMIRROR_API_AK2="$ak2" TMIRROR_API_SK2="$sk2" \
             TMIRROR_API_PROJECT="$project1" TMIRROR_API_PROJECT2="$project2" \
             TMIRROR_API_MAX_BODY=$max_body TMIRROR_API_DIR="$dir" \
+            TMIRROR_API_MAX_CONNECTIONS=$max_connections \
+            TMIRROR_API_TIMEOUT=$timeout \
             TMIRROR_NB_DB="$nb" TMIRROR_CTL="$ctl" \
             "$@"
     ) > "$out" 2>&1 &

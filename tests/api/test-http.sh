@@ -8,7 +8,9 @@
 #
 # Environment (tests/api/run.sh sets it): TMIRROR_API_ENDPOINT,
 # TMIRROR_API_AK/_SK/_PROJECT, TMIRROR_API_AK2/_SK2/_PROJECT2 (a key for
-# another project only), TMIRROR_API_MAX_BODY (the daemon's --max-body).
+# another project only), TMIRROR_API_MAX_BODY, TMIRROR_API_MAX_CONNECTIONS
+# and TMIRROR_API_TIMEOUT (the daemon's --max-body, --max-connections and
+# --timeout).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 sign=$here/../../utilities/tmirror-sign
@@ -139,6 +141,65 @@ if [ "$status" -ge 400 ] && [ "$status" -lt 500 ]; then
 else
     fail "header over the header limit: status $status"
 fi
+# The connection limit: --max-connections connections that each made a
+# request (refused or not, they count) and stay open; one more is refused
+# with 503; once they close, requests are served again.  And a request
+# that never completes is dropped after --timeout.
+if python3 - "$EP" "$TMIRROR_API_MAX_CONNECTIONS" "$TMIRROR_API_TIMEOUT" \
+        > "$tmp/conn.out" 2>&1 <<'PY'
+import socket, sys, time, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+limit, timeout = int(sys.argv[2]), int(sys.argv[3])
+request = b"GET /v3/p/vpc/traffic-mirror-filters HTTP/1.1\r\nHost: x\r\n\r\n"
+
+def status(sock):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return int(data.split(b" ")[1])
+
+socks = []
+for _ in range(limit):
+    s = socket.create_connection((url.hostname, url.port))
+    s.sendall(request)
+    assert status(s) == 401, "a request within the limit"
+    socks.append(s)
+extra = socket.create_connection((url.hostname, url.port))
+extra.sendall(request)
+got = status(extra)
+assert got == 503, "one connection over the limit: %s" % got
+print("connection %d refused with 503" % (limit + 1))
+for s in socks:
+    s.close()
+extra.close()
+time.sleep(0.5)
+s = socket.create_connection((url.hostname, url.port))
+s.sendall(request)
+assert status(s) == 401, "served again once the others closed"
+s.close()
+print("served again once the others closed")
+
+# Half a request, then nothing: the server closes within the timeout.
+s = socket.create_connection((url.hostname, url.port))
+s.sendall(b"GET /v3/p/vpc/traffic-mirror-filters HTTP/1.1\r\nHost:")
+s.settimeout(timeout + 5)
+start = time.time()
+try:
+    while s.recv(4096):
+        pass
+except socket.timeout:
+    raise AssertionError("an incomplete request was kept open")
+print("incomplete request closed after %.1f s" % (time.time() - start))
+PY
+then
+    ok "connection limit and read timeout: $(tr '\n' ';' < "$tmp/conn.out")"
+else
+    fail "connection limit or read timeout: $(cat "$tmp/conn.out")"
+fi
+
 final=$(count)
 if [ "$final" = "$after" ]; then
     ok "refused requests wrote nothing: $final filters"
