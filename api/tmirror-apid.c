@@ -82,6 +82,7 @@ struct apid_job {
     struct tm_api_response resp;
     long long int start;                /* time_msec(). */
     char *access_key;                   /* For the access log. */
+    char *raw_query;                    /* Likewise; NULL if none. */
 };
 
 /* Shared between the threads, under 'mutex'. */
@@ -114,6 +115,7 @@ apid_job_free(struct apid_job *job)
         free(CONST_CAST(char *, job->api.request_id));
         json_destroy(job->resp.body);
         free(job->access_key);
+        free(job->raw_query);
         free(job);
     }
 }
@@ -166,10 +168,9 @@ apid_reply(struct apid_job *job)
     evhttp_send_reply(req, job->resp.status, NULL, buf);
     evbuffer_free(buf);
 
-    VLOG_INFO("%s %s%s %d %lldms key=%s request_id=%s",
-              job->api.method, job->api.path,
-              smap_is_empty(&job->api.query) ? "" : "?...",
-              job->resp.status, time_msec() - job->start, job->access_key,
+    VLOG_INFO("%s %s%s%s %d %lldms key=%s request_id=%s",
+              job->api.method, job->api.path, job->raw_query ? "?" : "",
+              job->raw_query ? job->raw_query : "", job->resp.status, time_msec() - job->start, job->access_key,
               job->api.request_id);
 }
 
@@ -330,6 +331,7 @@ apid_request_cb(struct evhttp_request *req, void *aux OVS_UNUSED)
     const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
     const char *raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
     char *path = raw_path ? evhttp_uridecode(raw_path, 0, NULL) : NULL;
+    job->raw_query = raw_query && raw_query[0] ? xstrdup(raw_query) : NULL;
     if (!path || !apid_parse_query(raw_query, &job->api.query)) {
         free(path);
         job->api.path = xstrdup(raw_path ? raw_path : "?");
