@@ -77,6 +77,7 @@ API_HDRS := $(wildcard api/*.h)
 API_LIB := $(if $(API_MOD_SRCS),$(BUILD)/libtmirror-api.a)
 SAN_API_LIB := $(if $(API_MOD_SRCS),$(BUILD)/libtmirror-api-san.a)
 APID := $(if $(wildcard api/tmirror-apid.c),$(BUILD)/bin/tmirror-apid)
+SAN_APID := $(if $(APID),$(BUILD)/bin-san/tmirror-apid)
 EVENT_LIBS := -levent -levent_pthreads
 
 PROGRAMS := $(patsubst utilities/%.c,$(BUILD)/bin/%,\
@@ -182,6 +183,11 @@ $(APID): $(BUILD)/obj/api/tmirror-apid.o $(API_LIB) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) $(EVENT_LIBS)
 
+$(SAN_APID): $(BUILD)/obj-san/api/tmirror-apid.o $(SAN_API_LIB) $(SAN_LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) \
+	    $(EVENT_LIBS)
+
 $(BUILD)/bin/%: $(BUILD)/obj/utilities/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
@@ -217,7 +223,8 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/api/run.sh),check-api) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
-check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(FUZZ_BINS)
+check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(SAN_APID) \
+		$(FUZZ_BINS)
 	@rm -rf $(CHECK_LOGS) && mkdir -p $(CHECK_LOGS)
 	@$(MAKE) -j1 -k --no-print-directory $(CHECK_LAYERS); rc=$$?; \
 	    tests/check-summary.sh $(CHECK_LOGS); exit $$rc
@@ -266,10 +273,11 @@ check-system: $(PROGRAMS) $(SAN_CONTROLLER)
 
 # The REST API driven by Huawei's Node.js SDK (tests/api), and the
 # signature and limit checks.
-check-api: $(PROGRAMS)
+check-api: $(PROGRAMS) $(SAN_APID)
 	@mkdir -p $(CHECK_LOGS)
-	OVS_SRC=$(TOP)/$(OVS_SRC) tests/api/run.sh $(TOP)/$(BUILD)/bin 2>&1 \
-	    | tee $(CHECK_LOGS)/api.log
+	OVS_SRC=$(TOP)/$(OVS_SRC) \
+	TMIRROR_APID=$(if $(SAN_APID),$(TOP)/$(SAN_APID)) \
+	    tests/api/run.sh $(TOP)/$(BUILD)/bin 2>&1 | tee $(CHECK_LOGS)/api.log
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)

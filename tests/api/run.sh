@@ -50,7 +50,9 @@ give_up() {
 [ $# -eq 1 ] || give_up "usage: tests/api/run.sh BUILD-BIN-DIR"
 [ -d "$1" ] || give_up "$1: no such directory"
 bindir=$(cd "$1" && pwd)
-apid=$bindir/tmirror-apid
+# $TMIRROR_APID ("make check" sets it to the sanitizer build), else the
+# one in BUILD-BIN-DIR.
+apid=${TMIRROR_APID:-$bindir/tmirror-apid}
 ctl=$bindir/tmirror-ctl
 ovs_src=${OVS_SRC:-$top/build/ovs}
 appctl=$ovs_src/utilities/ovs-appctl
@@ -152,6 +154,9 @@ max_body=65536
 # is about to reuse.
 max_connections=32
 timeout=8
+# A sanitizer build writes its reports there; any report fails the layer.
+ASAN_OPTIONS=log_path=$dir/sanitizer:detect_leaks=1 \
+UBSAN_OPTIONS=log_path=$dir/sanitizer:print_stacktrace=1 \
 "$apid" --detach --no-chdir --pidfile="$dir/apid.pid" \
     --log-file="$dir/apid.log" --unixctl="$dir/apid.ctl" \
     --listen=127.0.0.1:0 --port-file="$dir/apid.port" --nb="$nb" \
@@ -248,6 +253,12 @@ if [ "$running" = yes ] && [ -x "$appctl" ]; then
     if alive "$apid_pid"; then gone=no; else gone=yes; fi
     check "tmirror-apid exits on ovs-appctl exit" yes "$gone"
 fi
+reports=$(cat "$dir"/sanitizer.* 2>/dev/null)
+if [ -n "$reports" ]; then
+    printf '%s\n' "$reports" | head -n 40
+fi
+check "no sanitizer report from tmirror-apid" 0 \
+    "$(ls "$dir"/sanitizer.* 2>/dev/null | wc -l)"
 
 if [ "$failed" != 0 ] && [ -f "$dir/apid.log" ]; then
     echo "# the last lines of tmirror-apid's log (all of it:" \
