@@ -182,8 +182,12 @@ apid_done_cb(evutil_socket_t fd OVS_UNUSED, short what OVS_UNUSED,
     struct ovs_list answered = OVS_LIST_INITIALIZER(&answered);
     struct apid_job *job;
 
+    /* An earlier run of this callback may already have taken what this
+     * wake-up was for: the database thread queues, unlocks, then wakes. */
     ovs_mutex_lock(&mutex);
-    ovs_list_splice(&answered, ovs_list_front(&done), &done);
+    if (!ovs_list_is_empty(&done)) {
+        ovs_list_splice(&answered, ovs_list_front(&done), &done);
+    }
     ovs_mutex_unlock(&mutex);
 
     LIST_FOR_EACH_POP (job, node, &answered) {
