@@ -467,7 +467,10 @@ st_seed002_config() {
 # st_tcpdump NS FILE: tcpdump on NS's eth0 for VXLAN, into pcap FILE, until
 # st_tcpdump_stop.
 st_tcpdump() {
-    st_exec_bg "$1" tcpdump -i eth0 -U -nne -w "$2" udp port 4789 \
+    # Immediate mode: libpcap would otherwise hold the last frames in its
+    # buffer for up to a second, and stopping tcpdump would lose them.
+    st_exec_bg "$1" tcpdump --immediate-mode -i eth0 -U -nne -w "$2" \
+        udp port 4789 \
         > /dev/null 2> "$2.err"
     ST_TCPDUMP_PID=$ST_BG_PID
     for _ in $(seq 50); do
