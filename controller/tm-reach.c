@@ -26,6 +26,7 @@ struct tm_target_entry {
     char *ip;
     char *mac;                  /* NULL: unknown (a load balancer). */
     bool seeded;                /* Seeded, or nothing to seed. */
+    long long int retry_at;     /* No route: don't ask again before. */
     char *problem;              /* Last problem found, or NULL. */
 };
 
@@ -154,6 +155,7 @@ tm_reach_reset(struct tm_reach *r)
     SHASH_FOR_EACH (node, &r->targets) {
         struct tm_target_entry *t = node->data;
         t->seeded = false;
+        t->retry_at = 0;
     }
     r->have_counter = false;
     r->next_check = 0;
@@ -180,7 +182,10 @@ tm_target_seed(struct tm_target_entry *t, const char *ctl)
     bool on_link;
 
     if (!tm_vswitchd_route(ctl, t->ip, &bridge, &on_link)) {
+        /* Ask again at the next check, not on every pass of the main
+         * loop: each question is a round trip to ovs-vswitchd. */
         tm_target_problem(t, xstrdup("no route: copies are dropped"));
+        t->retry_at = time_msec() + TM_REACH_CHECK_MS;
         return;
     }
     if (on_link && !tm_vswitchd_neigh_set(ctl, bridge, t->ip, t->mac)) {
@@ -229,7 +234,7 @@ tm_reach_run(struct tm_reach *r, const char *ctl)
     }
     SHASH_FOR_EACH (node, &r->targets) {
         struct tm_target_entry *t = node->data;
-        if (t->mac && !t->seeded) {
+        if (t->mac && !t->seeded && now >= t->retry_at) {
             tm_target_seed(t, ctl);
         }
     }
@@ -263,7 +268,16 @@ tm_reach_run(struct tm_reach *r, const char *ctl)
 void
 tm_reach_wait(const struct tm_reach *r)
 {
-    poll_timer_wait_until(MIN(r->next_check, r->next_seed));
+    long long int when = MIN(r->next_check, r->next_seed);
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &r->targets) {
+        const struct tm_target_entry *t = node->data;
+        if (t->mac && !t->seeded) {
+            when = MIN(when, t->retry_at);
+        }
+    }
+    poll_timer_wait_until(when);
 }
 
 uint64_t

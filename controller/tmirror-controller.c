@@ -70,6 +70,7 @@ struct controller {
     int64_t desired_cfg;
     const char *name;
     uint64_t runs, sources_compiled, pipeline_compiles;
+    bool tunnel_ready;              /* The mirror tunnel has an ofport. */
     struct sset warnings;           /* Logged, still current. */
 };
 
@@ -327,6 +328,7 @@ main(int argc, char *argv[])
         tm_vswitch_run(ovs_loop.idl, c.probed ? ovs_txn : NULL, &vs_cfg,
                        &bindings, &warnings);
         bindings.mirror_only = mirror_only;
+        c.tunnel_ready = bindings.tunnel_ofport != 0;
 
         unsigned int new_nb = ovsdb_idl_get_seqno(nb_loop.idl);
         unsigned int new_ovs = ovsdb_idl_get_seqno(ovs_loop.idl);
@@ -375,8 +377,13 @@ main(int argc, char *argv[])
         tm_bindings_destroy(&bindings);
 
         if (synced && tm_ofctrl_is_ready(c.ofctrl)) {
-            tm_ofctrl_put(c.ofctrl, tm_engine_desired(&c.engine),
-                          c.desired_cfg);
+            /* Until the mirror tunnel has its OpenFlow port, the sources'
+             * flows can't be compiled: install what can be, but don't
+             * report the configuration as applied ("tmirror-ctl
+             * --wait=hv" would return before the mirrors work). */
+            int64_t cfg = (c.tunnel_ready ? c.desired_cfg
+                           : tm_ofctrl_applied_cfg(c.ofctrl));
+            tm_ofctrl_put(c.ofctrl, tm_engine_desired(&c.engine), cfg);
         }
         tm_reach_run(c.reach, ctl);
         free(ctl);
