@@ -93,8 +93,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
 .PHONY: all deps ovs check check-unit check-unit-san check-golden \
-	check-sandbox check-nb check-ovs check-system check-api check-fuzz \
-	fuzz demo \
+	check-sandbox check-nb check-ovs check-system check-api check-bench \
+	check-fuzz fuzz bench demo \
 	clean distclean
 
 all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
@@ -221,6 +221,7 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard ovs-patches/check.sh),check-ovs) \
 	$(if $(wildcard tests/system/test-*.sh),check-system) \
 	$(if $(wildcard tests/api/run.sh),check-api) \
+	$(if $(wildcard tests/perf/bench-*.sh),check-bench) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
 check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(SAN_APID) \
@@ -278,6 +279,18 @@ check-api: $(PROGRAMS) $(SAN_APID)
 	OVS_SRC=$(TOP)/$(OVS_SRC) \
 	TMIRROR_APID=$(if $(SAN_APID),$(TOP)/$(SAN_APID)) \
 	    tests/api/run.sh $(TOP)/$(BUILD)/bin 2>&1 | tee $(CHECK_LOGS)/api.log
+
+# The benchmarks, seconds long: they only prove that "make bench" still
+# works.  No timing is asserted.
+check-bench: $(PROGRAMS)
+	@mkdir -p $(CHECK_LOGS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/perf/run.sh --smoke \
+	    $(BUILD)/bin/tmirror-ctl 2>&1 | tee $(CHECK_LOGS)/bench.log
+
+# Every benchmark, for real (docs/performance.rst): one table, and the
+# figures in build/bench.json.
+bench: $(PROGRAMS)
+	OVS_SRC=$(TOP)/$(OVS_SRC) tests/perf/run.sh $(BUILD)/bin/tmirror-ctl
 
 check-fuzz: $(FUZZ_BINS)
 	@mkdir -p $(CHECK_LOGS)

@@ -12,13 +12,15 @@ set -e
 # Tests: CUnit, clang's libFuzzer and sanitizer runtimes, and the tools
 # the system tests and the demo use to send and capture real traffic (ip,
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
-# capture).
+# capture); curl for the API's shell tests; iperf3 and valgrind for the
+# benchmarks.
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
+    iperf3 valgrind
 "
 
 missing=
