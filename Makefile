@@ -97,6 +97,14 @@ FUZZ_SMOKE_SECONDS ?= 5
 	check-fuzz fuzz bench demo \
 	clean distclean
 
+# Components with build rules of their own (mk/NAME.mk) add to PROGRAMS,
+# EXTRA_CHECK_LAYERS (test layers, run by "make check" before the fuzz
+# smoke) and EXTRA_PHONY.
+EXTRA_CHECK_LAYERS :=
+EXTRA_PHONY :=
+include $(wildcard mk/*.mk)
+.PHONY: $(EXTRA_PHONY)
+
 all: $(PROGRAMS) $(if $(UNIT_SRCS),$(UNIT_BIN))
 
 # Keep object files between runs (they are intermediates of pattern rules).
@@ -222,6 +230,7 @@ CHECK_LAYERS := $(if $(UNIT_SRCS),check-unit check-unit-san) \
 	$(if $(wildcard tests/system/test-*.sh),check-system) \
 	$(if $(wildcard tests/api/run.sh),check-api) \
 	$(if $(wildcard tests/perf/bench-*.sh),check-bench) \
+	$(EXTRA_CHECK_LAYERS) \
 	$(if $(FUZZ_SRCS),check-fuzz)
 
 check: all $(if $(UNIT_SRCS),$(SAN_UNIT_BIN)) $(SAN_CONTROLLER) $(SAN_APID) \
