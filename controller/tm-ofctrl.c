@@ -5,6 +5,8 @@
 #include "tm-ofctrl.h"
 
 #include "byte-order.h"
+#include "hash.h"
+#include "openvswitch/ofp-actions.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-bundle.h"
@@ -58,9 +60,28 @@ struct tm_ofctrl {
     int retry_backoff;          /* ms. */
 
     bool resync;                /* Dump again when idle. */
+
+    /* Traffic counters: 'counting' is being filled by the reply to
+     * 'counters_xid', 'counters' is the last complete set. */
+    ovs_be32 counters_xid;
+    bool counting_active;
+    struct hmap counting;
+    struct hmap counters;
+    bool have_counters;
+    long long int counters_time;
     int64_t applied_cfg;
     struct tm_ofctrl_stats stats;
 };
+
+static void
+tm_ofctrl_counters_clear(struct hmap *counters)
+{
+    struct tm_flow_counter *fc;
+
+    HMAP_FOR_EACH_POP (fc, node, counters) {
+        free(fc);
+    }
+}
 
 struct tm_ofctrl *
 tm_ofctrl_create(void)
@@ -76,6 +97,8 @@ tm_ofctrl_create(void)
     tm_flow_table_init(&c->installed);
     tm_flow_table_init(&c->pending_put);
     tm_flow_table_init(&c->pending_del);
+    hmap_init(&c->counting);
+    hmap_init(&c->counters);
     c->applied_cfg = -1;
     c->retry_backoff = 0;
     return c;
@@ -90,6 +113,10 @@ tm_ofctrl_destroy(struct tm_ofctrl *c)
         tm_flow_table_destroy(&c->installed);
         tm_flow_table_destroy(&c->pending_put);
         tm_flow_table_destroy(&c->pending_del);
+        tm_ofctrl_counters_clear(&c->counting);
+        hmap_destroy(&c->counting);
+        tm_ofctrl_counters_clear(&c->counters);
+        hmap_destroy(&c->counters);
         free(c);
     }
 }
@@ -189,6 +216,101 @@ tm_ofctrl_handle_dump_reply(struct tm_ofctrl *c, struct ofpbuf *msg)
     }
 }
 
+void
+tm_ofctrl_request_counters(struct tm_ofctrl *c)
+{
+    if (!rconn_is_connected(c->rconn) || c->state == S_DISCONNECTED
+        || c->counting_active) {
+        return;
+    }
+
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = false,
+        .cookie = htonll(TM_COOKIE_OWNER),
+        .cookie_mask = htonll(TM_COOKIE_OWNER_MASK),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
+        &fsr, ofputil_protocol_from_ofp_version(c->version));
+    c->counters_xid = ((struct ofp_header *) msg->data)->xid;
+    c->counting_active = true;
+    tm_ofctrl_counters_clear(&c->counting);
+    tm_ofctrl_send(c, msg);
+}
+
+static void
+tm_ofctrl_handle_counters_reply(struct tm_ofctrl *c, struct ofpbuf *msg)
+{
+    const struct ofp_header *oh = msg->data;
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        if (ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts)) {
+            break;
+        }
+        uint64_t cookie = ntohll(fs.cookie);
+        if (!tm_cookie_is_ours(cookie) || !tm_cookie_rule(cookie)) {
+            continue;
+        }
+
+        /* A rule's flow that sends copies has a clone() with the tunnel
+         * output; a reject's flow doesn't; a conjunction clause counts
+         * nothing (its conj_id flow does). */
+        const struct ofpact *a;
+        bool mirrors = false, clause = false;
+        OFPACT_FOR_EACH (a, fs.ofpacts, fs.ofpacts_len) {
+            mirrors |= a->type == OFPACT_CLONE;
+            clause |= a->type == OFPACT_CONJUNCTION;
+        }
+        if (clause) {
+            continue;
+        }
+
+        struct tm_flow_counter *fc = NULL, *e;
+        uint32_t hash = hash_uint64(cookie);
+        HMAP_FOR_EACH_WITH_HASH (e, node, hash, &c->counting) {
+            if (e->cookie == cookie) {
+                fc = e;
+                break;
+            }
+        }
+        if (!fc) {
+            fc = xzalloc(sizeof *fc);
+            fc->cookie = cookie;
+            hmap_insert(&c->counting, &fc->node, hash);
+        }
+        if (fs.packet_count != UINT64_MAX) {
+            fc->packets += fs.packet_count;
+        }
+        if (fs.byte_count != UINT64_MAX) {
+            fc->bytes += fs.byte_count;
+        }
+        fc->mirrors |= mirrors;
+    }
+    ofpbuf_uninit(&ofpacts);
+
+    if (!ofpmp_more(oh)) {
+        tm_ofctrl_counters_clear(&c->counters);
+        hmap_swap(&c->counters, &c->counting);
+        c->have_counters = true;
+        c->counters_time = time_msec();
+        c->counting_active = false;
+    }
+}
+
+const struct hmap *
+tm_ofctrl_counters(const struct tm_ofctrl *c, long long int *when)
+{
+    *when = c->counters_time;
+    return c->have_counters ? &c->counters : NULL;
+}
+
 static bool
 tm_ofctrl_xid_in_bundle(const struct tm_ofctrl *c, ovs_be32 xid_)
 {
@@ -257,6 +379,8 @@ tm_ofctrl_handle(struct tm_ofctrl *c, struct ofpbuf *msg)
     case OFPTYPE_FLOW_STATS_REPLY:
         if (c->state == S_DUMPING && oh->xid == c->dump_xid) {
             tm_ofctrl_handle_dump_reply(c, msg);
+        } else if (c->counting_active && oh->xid == c->counters_xid) {
+            tm_ofctrl_handle_counters_reply(c, msg);
         }
         break;
 
@@ -300,6 +424,7 @@ tm_ofctrl_run(struct tm_ofctrl *c)
     }
     if (!rconn_is_connected(c->rconn)) {
         c->state = S_DISCONNECTED;
+        c->counting_active = false;
         return;
     }
     if (c->state == S_DISCONNECTED) {

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "openvswitch/hmap.h"
 
 struct ds;
 struct tm_flow_table;
@@ -60,6 +61,21 @@ void tm_ofctrl_put(struct tm_ofctrl *, const struct tm_flow_table *desired,
 /* The configuration sequence number that the switch is known to have
  * applied: -1 until one is. */
 int64_t tm_ofctrl_applied_cfg(const struct tm_ofctrl *);
+
+/* Traffic counters of our flows, from the switch's flow statistics (so
+ * they survive controller restarts), summed by cookie.  The controller asks
+ * for them every few seconds; tm_ofctrl_counters() returns the last
+ * complete set, or NULL before the first. */
+struct tm_flow_counter {
+    struct hmap_node node;      /* In the hmap, by hash of 'cookie'. */
+    uint64_t cookie;
+    uint64_t packets;
+    uint64_t bytes;
+    bool mirrors;               /* A flow with this cookie sends copies. */
+};
+void tm_ofctrl_request_counters(struct tm_ofctrl *);
+const struct hmap *tm_ofctrl_counters(const struct tm_ofctrl *,
+                                      long long int *when);
 
 /* Counters and state, for "tmirror-controller status" and the tests. */
 struct tm_ofctrl_stats {

@@ -35,6 +35,7 @@
 #include "tm-nb.h"
 #include "tm-ofctrl.h"
 #include "tm-reach.h"
+#include "tm-stats.h"
 #include "tm-vswitch.h"
 #include "tm-vswitchd.h"
 #include "tmirror-idl.h"
@@ -43,6 +44,9 @@
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(tmirror_controller);
+
+/* How often the traffic counters are read from the switch. */
+#define TM_COUNTERS_INTERVAL_MS 2000
 
 /* Options. */
 static char *nb_remote;
@@ -189,6 +193,33 @@ cmd_source_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 static void
+cmd_stats(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
+{
+    struct controller *c = c_;
+    long long int when;
+    const struct hmap *counters = tm_ofctrl_counters(c->ofctrl, &when);
+
+    if (!counters) {
+        unixctl_command_reply_error(conn, "no counters yet: the switch has "
+                                    "not answered a statistics request");
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = tm_stats_format(&c->model, counters,
+                                  argc > 1 ? argv[1] : NULL, &s);
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        ds_put_format(&s, "(counters of this hypervisor's switch, %.1f s "
+                      "old)\n", (time_msec() - when) / 1000.0);
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
+static void
 cmd_mode_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
               const char *argv[] OVS_UNUSED, void *c_)
 {
@@ -265,6 +296,7 @@ main(int argc, char *argv[])
     unixctl_command_register("source/show", "PORT-ID", 1, 1,
                              cmd_source_show, &c);
     unixctl_command_register("mode/show", "", 0, 0, cmd_mode_show, &c);
+    unixctl_command_register("stats", "[SESSION]", 0, 1, cmd_stats, &c);
     unixctl_command_register("status", "", 0, 0, cmd_status, &c);
     daemonize_complete();
 
@@ -284,6 +316,7 @@ main(int argc, char *argv[])
     free(target);
 
     unsigned int nb_seqno = 0, ovs_seqno = 0, conn_seqno = 0;
+    long long int next_counters = 0;
     char *sysname = NULL;
     VLOG_INFO("northbound database %s, Open_vSwitch database %s, bridge %s",
               nb_remote, ovs_remote, vs_cfg.bridge);
@@ -388,6 +421,12 @@ main(int argc, char *argv[])
         tm_reach_run(c.reach, ctl);
         free(ctl);
 
+        /* Traffic counters, from the switch, every couple of seconds. */
+        if (time_msec() >= next_counters) {
+            tm_ofctrl_request_counters(c.ofctrl);
+            next_counters = time_msec() + TM_COUNTERS_INTERVAL_MS;
+        }
+
         if (nb_txn && c.name && ovsdb_idl_has_ever_connected(nb_loop.idl)) {
             struct sset sources = SSET_INITIALIZER(&sources);
             collect_local_sources(&c, &sources);
@@ -401,6 +440,7 @@ main(int argc, char *argv[])
         unixctl_server_wait(unixctl);
         tm_ofctrl_wait(c.ofctrl);
         tm_reach_wait(c.reach);
+        poll_timer_wait_until(next_counters);
         if (!c.probed) {
             /* The switch may not be up yet: ask again soon. */
             poll_timer_wait(500);
