@@ -102,6 +102,8 @@ FUZZ_SMOKE_SECONDS ?= 5
 # smoke) and EXTRA_PHONY.
 EXTRA_CHECK_LAYERS :=
 EXTRA_PHONY :=
+# A fragment's first rule must not become the default goal.
+.DEFAULT_GOAL := all
 include $(wildcard mk/*.mk)
 .PHONY: $(EXTRA_PHONY)
 

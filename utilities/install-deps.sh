@@ -13,14 +13,15 @@ set -e
 # the system tests and the demo use to send and capture real traffic (ip,
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
 # capture); curl for the API's shell tests; iperf3 and valgrind for the
-# benchmarks.
+# benchmarks; tshark to read the collector's pcap files back; man-db and
+# groff-base to check the man pages.
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
-    iperf3 valgrind
+    iperf3 valgrind tshark man-db groff-base
 "
 
 missing=
@@ -54,6 +55,9 @@ fi
 
 echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# tshark's package asks whether non-root users may capture: they may not.
+echo "wireshark-common wireshark-common/install-setuid boolean false" \
+    | debconf-set-selections
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
