@@ -276,10 +276,11 @@ check-ovs: $(OVS_STAMP)
 	ovs-patches/check.sh $(OVS_SRC) 2>&1 | tee $(CHECK_LOGS)/ovs.log
 
 # Real traffic through the patched userspace datapath (needs root).
-check-system: $(PROGRAMS) $(SAN_CONTROLLER)
+check-system: $(PROGRAMS) $(SAN_CONTROLLER) $(SAN_COLLECTOR)
 	@mkdir -p $(CHECK_LOGS)
 	OVS_SRC=$(TOP)/$(OVS_SRC) \
 	TMIRROR_CONTROLLER=$(if $(SAN_CONTROLLER),$(TOP)/$(SAN_CONTROLLER)) \
+	TMIRROR_COLLECTOR=$(if $(SAN_COLLECTOR),$(TOP)/$(SAN_COLLECTOR)) \
 	    tests/system/run.sh $(BUILD)/bin/tmirror-ctl 2>&1 \
 	    | tee $(CHECK_LOGS)/system.log
 

@@ -297,12 +297,13 @@ st_check() {
 
 # Prints the summary line and exits with the verdict.  The controller is
 # stopped first, so that a sanitizer build reports its leaks, and any
-# sanitizer report fails the test.
+# sanitizer report (from the controller or another daemon a test started
+# with its reports in $ST_DIR) fails the test.
 st_finish() {
     st_controller_stop
     for report in "$ST_DIR"/sanitizer.*; do
         [ -f "$report" ] || continue
-        st_fail "sanitizer report from tmirror-controller:"
+        st_fail "sanitizer report from a daemon under test:"
         sed 's/^/  /' "$report"
     done
     echo "$(basename "$0" .sh): $st_passed passed, $st_failed failed"
