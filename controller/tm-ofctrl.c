@@ -152,10 +152,11 @@ tm_ofctrl_send(struct tm_ofctrl *c, struct ofpbuf *msg)
     rconn_send(c->rconn, msg, NULL);
 }
 
-/* Starts over after a new connection: what the switch has is unknown until
- * the dump completes. */
-static void
-tm_ofctrl_start_dump(struct tm_ofctrl *c)
+/* Asks the switch for every flow in our cookie range (the dump after a
+ * connection and the traffic counters use the same request).  Returns the
+ * request's xid. */
+static ovs_be32
+tm_ofctrl_request_our_flows(struct tm_ofctrl *c)
 {
     struct ofputil_flow_stats_request fsr = {
         .aggregate = false,
@@ -167,17 +168,25 @@ tm_ofctrl_start_dump(struct tm_ofctrl *c)
     };
     match_init_catchall(&fsr.match);
 
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
+        &fsr, ofputil_protocol_from_ofp_version(c->version));
+    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
+    tm_ofctrl_send(c, msg);
+    return xid;
+}
+
+/* Starts over after a new connection: what the switch has is unknown until
+ * the dump completes. */
+static void
+tm_ofctrl_start_dump(struct tm_ofctrl *c)
+{
     c->version = rconn_get_version(c->rconn);
     tm_flow_table_clear(&c->installed);
     tm_flow_table_clear(&c->pending_put);
     tm_flow_table_clear(&c->pending_del);
     c->retry_at = 0;
     c->retry_backoff = 0;
-
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
-        &fsr, ofputil_protocol_from_ofp_version(c->version));
-    c->dump_xid = ((struct ofp_header *) msg->data)->xid;
-    tm_ofctrl_send(c, msg);
+    c->dump_xid = tm_ofctrl_request_our_flows(c);
     c->state = S_DUMPING;
 }
 
@@ -224,21 +233,9 @@ tm_ofctrl_request_counters(struct tm_ofctrl *c)
         return;
     }
 
-    struct ofputil_flow_stats_request fsr = {
-        .aggregate = false,
-        .cookie = htonll(TM_COOKIE_OWNER),
-        .cookie_mask = htonll(TM_COOKIE_OWNER_MASK),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = 0xff,
-    };
-    match_init_catchall(&fsr.match);
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
-        &fsr, ofputil_protocol_from_ofp_version(c->version));
-    c->counters_xid = ((struct ofp_header *) msg->data)->xid;
-    c->counting_active = true;
     tm_ofctrl_counters_clear(&c->counting);
-    tm_ofctrl_send(c, msg);
+    c->counting_active = true;
+    c->counters_xid = tm_ofctrl_request_our_flows(c);
 }
 
 static void

@@ -317,6 +317,7 @@ main(int argc, char *argv[])
 
     unsigned int nb_seqno = 0, ovs_seqno = 0, conn_seqno = 0;
     long long int next_counters = 0;
+    char *ctl = NULL;
     char *sysname = NULL;
     VLOG_INFO("northbound database %s, Open_vSwitch database %s, bridge %s",
               nb_remote, ovs_remote, vs_cfg.bridge);
@@ -330,7 +331,13 @@ main(int argc, char *argv[])
         unixctl_server_run(unixctl);
         tm_ofctrl_run(c.ofctrl);
 
-        char *ctl = tm_vswitchd_ctl_path();
+        /* ovs-vswitchd's control socket changes only when it restarts,
+         * which makes a new OpenFlow connection: read its pidfile then,
+         * not on every pass. */
+        if (!ctl || tm_ofctrl_connection_seqno(c.ofctrl) != conn_seqno) {
+            free(ctl);
+            ctl = tm_vswitchd_ctl_path();
+        }
         if (tm_ofctrl_connection_seqno(c.ofctrl) != conn_seqno
             || !c.probed) {
             bool was_probed = c.probed;
@@ -419,7 +426,6 @@ main(int argc, char *argv[])
             tm_ofctrl_put(c.ofctrl, tm_engine_desired(&c.engine), cfg);
         }
         tm_reach_run(c.reach, ctl);
-        free(ctl);
 
         /* Traffic counters, from the switch, every couple of seconds. */
         if (time_msec() >= next_counters) {
@@ -452,6 +458,7 @@ main(int argc, char *argv[])
     }
 
     VLOG_INFO("exiting; the switch keeps its flows");
+    free(ctl);
     unixctl_server_destroy(unixctl);
     ovsdb_idl_loop_destroy(&ovs_loop);
     ovsdb_idl_loop_destroy(&nb_loop);
