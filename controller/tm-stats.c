@@ -4,72 +4,93 @@
 #include <config.h>
 #include "tm-stats.h"
 
-#include <string.h>
-#include "openvswitch/dynamic-string.h"
+#include "hash.h"
 #include "openvswitch/hmap.h"
+#include "tm-counters.h"
 #include "tm-flow.h"
 #include "tm-model.h"
 #include "tm-ofctrl.h"
 #include "util.h"
 
-/* The counters of (session, rule): packets and bytes of the rule's flows
- * for that session, summed over the sources. */
-static void
-tm_stats_sum(const struct hmap *counters, uint32_t session_key,
-             uint32_t rule_key, uint64_t *packets, uint64_t *bytes)
-{
-    const struct tm_flow_counter *fc;
-
-    *packets = *bytes = 0;
-    HMAP_FOR_EACH (fc, node, counters) {
-        if (tm_cookie_session(fc->cookie) == session_key
-            && (!rule_key || tm_cookie_rule(fc->cookie) == rule_key)
-            && (rule_key || fc->mirrors)) {
-            *packets += fc->packets;
-            *bytes += fc->bytes;
-        }
-    }
-}
+/* A cookie key and the id it stands for. */
+struct tm_stats_key {
+    struct hmap_node node;
+    uint32_t key;
+    const char *id;
+};
 
 static void
-tm_stats_session(const struct tm_model *model, const struct hmap *counters,
-                 const struct tm_session *s, struct ds *out)
+tm_stats_key_add(struct hmap *keys, uint32_t key, const char *id)
 {
-    uint64_t packets, bytes;
+    struct tm_stats_key *k = xmalloc(sizeof *k);
 
-    tm_stats_sum(counters, s->key, 0, &packets, &bytes);
-    ds_put_format(out, "session %s (%s): mirrored %"PRIu64" packets, "
-                  "%"PRIu64" bytes%s\n", s->id, s->name[0] ? s->name : "-",
-                  packets, bytes, s->enabled ? "" : " (disabled)");
-
-    const struct tm_filter *f = tm_model_find_filter(model, s->filter_id);
-    for (size_t i = 0; f && i < f->n_rules; i++) {
-        const struct tm_rule *r = f->rules[i];
-        tm_stats_sum(counters, s->key, r->key, &packets, &bytes);
-        ds_put_format(out, "  rule %s (%s, priority %"PRIu32", %s): "
-                      "%"PRIu64" packets, %"PRIu64" bytes %s\n", r->id,
-                      tm_direction_to_string(r->direction), r->priority,
-                      tm_action_to_string(r->action), packets, bytes,
-                      r->action == TM_ACCEPT ? "mirrored" : "not mirrored");
-    }
+    k->key = key;
+    k->id = id;
+    hmap_insert(keys, &k->node, hash_int(key, 0));
 }
 
-char *
-tm_stats_format(const struct tm_model *model, const struct hmap *counters,
-                const char *session, struct ds *out)
+static const char *
+tm_stats_key_find(const struct hmap *keys, uint32_t key)
 {
-    bool found = false;
+    const struct tm_stats_key *k;
 
-    for (size_t i = 0; i < model->n_sessions; i++) {
-        const struct tm_session *s = model->sessions[i];
-        if (!session || !strcmp(session, s->id)
-            || !strcmp(session, s->name)) {
-            tm_stats_session(model, counters, s, out);
-            found = true;
+    HMAP_FOR_EACH_WITH_HASH (k, node, hash_int(key, 0), keys) {
+        if (k->key == key) {
+            return k->id;
         }
-    }
-    if (session && !found) {
-        return xasprintf("%s: no such session (id or name)", session);
     }
     return NULL;
+}
+
+void
+tm_stats_collect(const struct tm_model *model, const struct hmap *flows,
+                 struct tm_counters *counters)
+{
+    struct hmap sessions = HMAP_INITIALIZER(&sessions);
+    struct hmap rules = HMAP_INITIALIZER(&rules);
+    struct shash_node *node;
+
+    /* One pass over the flows, whatever the number of sessions and rules:
+     * this runs every few seconds over up to 10^5 flows. */
+    for (size_t i = 0; i < model->n_sessions; i++) {
+        const struct tm_session *s = model->sessions[i];
+        tm_stats_key_add(&sessions, s->key, s->id);
+    }
+    SHASH_FOR_EACH (node, &model->rule_index) {
+        const struct tm_rule *r = node->data;
+        tm_stats_key_add(&rules, r->key, r->id);
+    }
+
+    const struct tm_flow_counter *fc;
+    HMAP_FOR_EACH (fc, node, flows) {
+        const char *session = tm_stats_key_find(
+            &sessions, tm_cookie_session(fc->cookie));
+        if (!session) {
+            continue;
+        }
+        /* What a session mirrored is what its mirroring flows matched;
+         * what a rule matched is all its flows, mirroring (accept) or
+         * not (reject). */
+        if (fc->mirrors) {
+            tm_counters_add(counters, session, NULL, fc->packets,
+                            fc->bytes);
+        }
+        uint32_t rule_key = tm_cookie_rule(fc->cookie);
+        const char *rule = (rule_key ? tm_stats_key_find(&rules, rule_key)
+                            : NULL);
+        if (rule) {
+            tm_counters_add(counters, session, rule, fc->packets,
+                            fc->bytes);
+        }
+    }
+
+    struct tm_stats_key *k;
+    HMAP_FOR_EACH_POP (k, node, &sessions) {
+        free(k);
+    }
+    HMAP_FOR_EACH_POP (k, node, &rules) {
+        free(k);
+    }
+    hmap_destroy(&sessions);
+    hmap_destroy(&rules);
 }

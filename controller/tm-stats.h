@@ -10,14 +10,16 @@
 #ifndef TM_STATS_H
 #define TM_STATS_H 1
 
-struct ds;
 struct hmap;
+struct tm_counters;
 struct tm_model;
 
-/* Appends the counters of every session of 'model' (or only the one whose
- * id or name is 'session', if nonnull) to 's'.  Returns NULL, or a
- * malloc'd error if 'session' names no session. */
-char *tm_stats_format(const struct tm_model *, const struct hmap *counters,
-                      const char *session, struct ds *s);
+/* Adds the flow counters in 'flows' (struct tm_flow_counter, from
+ * tm_ofctrl_counters()) to 'counters', by the ids of the sessions and
+ * rules of 'model' whose keys their cookies carry (see tm-counters.h).
+ * Flows of sessions or rules that the model no longer has are left out:
+ * the switch still counts them only until their deletion reaches it. */
+void tm_stats_collect(const struct tm_model *, const struct hmap *flows,
+                      struct tm_counters *counters);
 
 #endif /* tm-stats.h */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "svec.h"
 #include "timeval.h"
 #include "tm-bindings.h"
+#include "tm-counters.h"
 #include "tm-engine.h"
 #include "tm-features.h"
 #include "tm-flow.h"
@@ -56,6 +58,12 @@ static char *hv_name;               /* NULL: system-id, else host name. */
 static char *unixctl_path;
 static bool force_stock;            /* Ignore the patched features. */
 static bool mirror_only;            /* --pipeline=mirror-only. */
+/* How often the counters may be published in the northbound database, in
+ * seconds; 0: never.  Each publication is one transaction per hypervisor
+ * that saw traffic change: 1,000 hypervisors at the default make 100
+ * small transactions a second. */
+#define TM_STATS_INTERVAL_MAX 3600
+static int stats_interval = 10;
 static struct tm_vswitch_config vs_cfg = {
     .bridge = "br-int",
     .tunnel_port = "tm-vxlan",
@@ -69,6 +77,7 @@ struct controller {
     struct tm_model model;
     struct tm_ofctrl *ofctrl;
     struct tm_reach *reach;
+    uint64_t counters_published;    /* Transactions that carried them. */
     struct tm_features features;
     bool probed;                    /* 'features' is from a probe. */
     int64_t desired_cfg;
@@ -206,8 +215,12 @@ cmd_stats(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = tm_stats_format(&c->model, counters,
-                                  argc > 1 ? argv[1] : NULL, &s);
+    struct tm_counters by_id;
+    tm_counters_init(&by_id);
+    tm_stats_collect(&c->model, counters, &by_id);
+    char *error = tm_counters_format(&c->model, &by_id,
+                                     argc > 1 ? argv[1] : NULL, NULL, 0, &s);
+    tm_counters_destroy(&by_id);
     if (error) {
         unixctl_command_reply_error(conn, error);
         free(error);
@@ -217,6 +230,35 @@ cmd_stats(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
         unixctl_command_reply(conn, ds_cstr(&s));
     }
     ds_destroy(&s);
+}
+
+/* Publishes the switch's latest counters in this hypervisor's row, at
+ * most once per --stats-interval and only when they changed, so that
+ * "tmirror-ctl stats" and the API can add up every hypervisor's. */
+static void
+publish_counters(struct controller *c, const struct ovsdb_idl *idl,
+                 long long int *next_publish,
+                 long long int *published_when)
+{
+    long long int when;
+    const struct hmap *flows = tm_ofctrl_counters(c->ofctrl, &when);
+
+    if (!stats_interval || !flows || time_msec() < *next_publish
+        || when == *published_when) {
+        return;
+    }
+
+    struct tm_counters by_id;
+    tm_counters_init(&by_id);
+    tm_stats_collect(&c->model, flows, &by_id);
+    /* 'when' is monotonic time; the row says wall-clock time. */
+    long long int wall = time_wall_msec() - (time_msec() - when);
+    if (tm_hv_publish_counters(idl, c->name, &by_id, wall)) {
+        c->counters_published++;
+    }
+    tm_counters_destroy(&by_id);
+    *published_when = when;
+    *next_publish = time_msec() + stats_interval * 1000LL;
 }
 
 static void
@@ -257,6 +299,13 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   "%"PRIu64" sources\n", c->runs, c->pipeline_compiles,
                   c->sources_compiled);
     tm_reach_format(c->reach, &s);
+    if (stats_interval) {
+        ds_put_format(&s, "counters published: %"PRIu64" times (at most "
+                      "every %d s)\n", c->counters_published,
+                      stats_interval);
+    } else {
+        ds_put_cstr(&s, "counters published: never (--stats-interval=0)\n");
+    }
     ds_put_format(&s, "warnings: %"PRIuSIZE"\n", sset_count(&c->warnings));
 
     const char *w;
@@ -309,6 +358,11 @@ main(int argc, char *argv[])
     struct ovsdb_idl_loop nb_loop = OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(nb_remote, &tmrec_idl_class, true, true));
     ovsdb_idl_set_leader_only(nb_loop.idl, false);
+    /* The counters this controller publishes are not configuration: its
+     * own writes to them must not wake it up to recompile. */
+    ovsdb_idl_omit_alert(nb_loop.idl, &tmrec_hypervisor_col_stats_packets);
+    ovsdb_idl_omit_alert(nb_loop.idl, &tmrec_hypervisor_col_stats_bytes);
+    ovsdb_idl_omit_alert(nb_loop.idl, &tmrec_hypervisor_col_stats_time);
 
     char *target = switch_target ? xstrdup(switch_target)
         : xasprintf("unix:%s/%s.mgmt", ovs_rundir(), vs_cfg.bridge);
@@ -317,6 +371,7 @@ main(int argc, char *argv[])
 
     unsigned int nb_seqno = 0, ovs_seqno = 0, conn_seqno = 0;
     long long int next_counters = 0;
+    long long int next_publish = 0, published_when = LLONG_MIN;
     char *ctl = NULL;
     char *sysname = NULL;
     VLOG_INFO("northbound database %s, Open_vSwitch database %s, bridge %s",
@@ -358,6 +413,7 @@ main(int argc, char *argv[])
             }
             sysname = xstrdup(hv_name ? hv_name : sid ? sid : host);
             c.name = sysname;
+            tm_hv_monitor_own_row(nb_loop.idl, c.name);
         }
 
         /* Bindings are cheap to read; recompiling is what the engine
@@ -439,6 +495,8 @@ main(int argc, char *argv[])
             tm_hv_update(nb_loop.idl, nb_txn, c.name, controller_mode(&c),
                          tm_ofctrl_applied_cfg(c.ofctrl), &sources);
             sset_destroy(&sources);
+            publish_counters(&c, nb_loop.idl, &next_publish,
+                             &published_when);
         }
 
         ovsdb_idl_loop_commit_and_wait(&ovs_loop);
@@ -447,6 +505,9 @@ main(int argc, char *argv[])
         tm_ofctrl_wait(c.ofctrl);
         tm_reach_wait(c.reach);
         poll_timer_wait_until(next_counters);
+        if (stats_interval) {
+            poll_timer_wait_until(next_publish);
+        }
         if (!c.probed) {
             /* The switch may not be up yet: ask again soon. */
             poll_timer_wait(500);
@@ -487,6 +548,7 @@ parse_options(int argc, char *argv[])
         OPT_STOCK,
         OPT_PIPELINE,
         OPT_UNIXCTL,
+        OPT_STATS_INTERVAL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -502,6 +564,7 @@ parse_options(int argc, char *argv[])
         {"stock", no_argument, NULL, OPT_STOCK},
         {"pipeline", required_argument, NULL, OPT_PIPELINE},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -540,6 +603,18 @@ parse_options(int argc, char *argv[])
                           "%d and %d", optarg, TM_MTU_MIN, TM_MTU_MAX);
             }
             vs_cfg.tunnel_mtu = mtu;
+            break;
+        }
+        case OPT_STATS_INTERVAL: {
+            char *end;
+            long secs = strtol(optarg, &end, 10);
+            if (!optarg[0] || *end || secs < 0
+                || secs > TM_STATS_INTERVAL_MAX) {
+                ovs_fatal(0, "--stats-interval: \"%s\" is not a number of "
+                          "seconds between 0 and %d", optarg,
+                          TM_STATS_INTERVAL_MAX);
+            }
+            stats_interval = secs;
             break;
         }
         case OPT_DATAPATH_TYPE:
@@ -631,6 +706,10 @@ usage(void)
            "the two mirror\n"
            "                        stages for a host with its own "
            "(docs/pipeline.rst)\n"
+           "  --stats-interval=SECS publish the traffic counters in the "
+           "northbound\n"
+           "                        database at most this often (default: "
+           "10; 0: never)\n"
            "  --unixctl=SOCKET      control socket (default: "
            "RUNDIR/tmirror-controller.PID.ctl)\n"
            "  -h, --help            this help\n"

@@ -26,6 +26,7 @@
 #include "timeval.h"
 #include "tm-bindings.h"
 #include "tm-compile.h"
+#include "tm-counters.h"
 #include "tm-features.h"
 #include "tm-flow.h"
 #include "tm-json.h"
@@ -289,6 +290,8 @@ Ports, load balancers, hypervisors:\n\
   lb-del LB-ID\n\
   lb-list\n\
   hv-list                     what each hypervisor reports back\n\
+  stats [SESSION]             packets and bytes each session mirrored and\n\
+                              each rule matched, over all hypervisors\n\
 \n\
 Hypervisor:\n\
   ovs-features CTL-SOCKET     which ovs-patches/ features the running\n\
@@ -1512,6 +1515,52 @@ cmd_hv_list(struct ctl_context *ctx)
     return NULL;
 }
 
+/* What the sessions mirrored and their rules matched, added up over every
+ * hypervisor that published counters (tmirror-controller
+ * --stats-interval). */
+static char *
+cmd_stats(struct ctl_context *ctx)
+{
+    const char *session = ctx->argc > 1 ? ctx->argv[1] : NULL;
+    struct tm_counters_all all;
+    struct tm_model model;
+    char *error = NULL;
+
+    read_model(ctx, &model);
+    tm_counters_read_nb(ctx->idl, &all);
+    if (format_json) {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < model.n_sessions; i++) {
+            const struct tm_session *s = model.sessions[i];
+            if (!session || !strcmp(session, s->id)
+                || !strcmp(session, s->name)) {
+                json_array_add(list, tm_counters_session_to_json(
+                                   &model, s, &all.total, &all));
+            }
+        }
+        if (session && !json_array(list)->n) {
+            error = xasprintf("%s: no such session (id or name)", session);
+            json_destroy(list);
+        } else {
+            put_json(&ctx->output, list);
+        }
+    } else {
+        error = tm_counters_format(&model, &all.total, session, &all,
+                                   time_wall_msec(), &ctx->output);
+        bool any = false;
+        for (size_t i = 0; i < all.n_hvs; i++) {
+            any = any || all.hvs[i].time;
+        }
+        if (!error && !any) {
+            ds_put_cstr(&ctx->output, "(no hypervisor has published "
+                        "counters yet)\n");
+        }
+    }
+    tm_counters_all_destroy(&all);
+    tm_model_destroy(&model);
+    return error;
+}
+
 static char *
 cmd_export(struct ctl_context *ctx)
 {
@@ -1856,6 +1905,7 @@ static const struct ctl_command all_commands[] = {
     { "lb-list", "", 0, 0, CTL_READ, cmd_lb_list },
 
     { "hv-list", "", 0, 0, CTL_READ, cmd_hv_list },
+    { "stats", "[SESSION]", 0, 1, CTL_READ, cmd_stats },
 
     { "ovs-features", "OVS-VSWITCHD-CTL-SOCKET", 1, 1, CTL_FILE,
       cmd_ovs_features },

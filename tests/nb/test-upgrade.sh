@@ -1,13 +1,16 @@
 #!/bin/sh
-# Schema upgrade: a database created with an older schema (the fixture
+# Schema upgrade: a database created with an older schema (the fixtures
 # tests/nb/schemas/tmirror-0.9.0.ovsschema, which lacks columns that 1.0.0
-# added) is converted in place, keeping every row, both when the server
-# starts (tmirror-db.sh start) and while it runs (tmirror-db.sh upgrade).
+# added, and tmirror-1.0.0.ovsschema, the first release's, which lacks
+# 1.1.0's traffic counters) is converted in place to the current schema,
+# keeping every row, both when the server starts (tmirror-db.sh start) and
+# while it runs (tmirror-db.sh upgrade).
 . "$(dirname "$0")/lib.sh"
 
 nb_init
 old=$NB_HERE/schemas/tmirror-0.9.0.ovsschema
 new=$TOP/lib/tmirror.ovsschema
+new_version=$("$OVSDB_TOOL" schema-version "$new")
 
 # Rows in the old schema, written with the OVSDB protocol directly, as an
 # older tmirror would have written them.
@@ -32,14 +35,14 @@ old_rows='["TMirror_Northbound",
            "packet_length": 96, "priority": 1, "enabled": true,
            "type": "eni", "cookie_key": 1}}]'
 
-# Checks that the database in $1 holds the old rows under schema 1.0.0.
+# Checks that the database in $1 holds the old rows under the current
+# schema.
 check_converted() {
     TMIRROR_NB_DB=unix:$1/tmirror_nb.sock
     export TMIRROR_NB_DB
     version=$("$OVSDB_CLIENT" --timeout=10 get-schema-version \
               "$TMIRROR_NB_DB" TMirror_Northbound)
-    expect_eq "$2: schema version" "$version" \
-        "$("$OVSDB_TOOL" schema-version "$new")"
+    expect_eq "$2: schema version" "$version" "$new_version"
     expect_ok ctl export
     echo "$OUT" > "$NB_DIR/export.json"
     summary=$(python3 -c 'import json, sys
@@ -63,19 +66,33 @@ print(len(m["ports"]), f["name"], r["destination_port_range"],
         "$(ctl --format=json show | python3 -c 'import json,sys; print(json.load(sys.stdin)["nb_cfg"])')" 8
 }
 
-# 1. Offline database, converted when tmirror-db.sh starts it.
-mkdir -p "$NB_DIR/a"
-"$OVSDB_TOOL" create "$NB_DIR/a/tmirror_nb.db" "$old"
-"$OVSDB_TOOL" transact "$NB_DIR/a/tmirror_nb.db" "$old_rows" > /dev/null
-expect_ok "$TMIRROR_DB" start "$NB_DIR/a"
+# 1. Offline database, converted when tmirror-db.sh starts it: from 0.9.0
+# and from 1.0.0, the version the first release shipped.
 NB_SERVERS="$NB_SERVERS $NB_DIR/a"
-case $OUT in
-*"converting TMirror_Northbound from 0.9.0 to 1.0.0"*)
-    nb_pass "start said it converted" ;;
-*)
-    nb_fail "start did not say it converted: $OUT" ;;
-esac
-check_converted "$NB_DIR/a" "at start"
+for from in 1.0.0 0.9.0; do
+    rm -rf "$NB_DIR/a"
+    mkdir -p "$NB_DIR/a"
+    "$OVSDB_TOOL" create "$NB_DIR/a/tmirror_nb.db" \
+        "$NB_HERE/schemas/tmirror-$from.ovsschema"
+    "$OVSDB_TOOL" transact "$NB_DIR/a/tmirror_nb.db" "$old_rows" > /dev/null
+    expect_ok "$TMIRROR_DB" start "$NB_DIR/a"
+    case $OUT in
+    *"converting TMirror_Northbound from $from to $new_version"*)
+        nb_pass "start said it converted from $from" ;;
+    *)
+        nb_fail "start did not say it converted from $from: $OUT" ;;
+    esac
+    check_converted "$NB_DIR/a" "at start, from $from"
+    # The counters 1.1.0 added are empty, and writable.
+    expect_ok "$OVSDB_CLIENT" --timeout=10 transact "$TMIRROR_NB_DB" \
+        '["TMirror_Northbound", {"op": "insert", "table": "Hypervisor",
+          "row": {"name": "hv-upgraded", "nb_cfg": 0,
+                  "stats_packets": ["map", [["s", 3]]],
+                  "stats_time": 1}}]'
+    if [ "$from" != 0.9.0 ]; then
+        expect_ok "$TMIRROR_DB" stop "$NB_DIR/a"
+    fi
+done
 
 # Starting again does not convert again.
 expect_ok "$TMIRROR_DB" stop "$NB_DIR/a"

@@ -58,6 +58,15 @@ send tcp 2 || exit 1
 st_check "after a description change and 2 more" "5 2 5" \
     "$(wait_counts 5 2)"
 
+# A change to what a rule matches replaces its flows, and the switch's
+# counts go with them: the rule's count starts again from the change (the
+# reject rule's flows, untouched, keep theirs).
+tmctl --wait=hv rule-set "$accept" destination_port_range=1234-1235 \
+    > /dev/null || exit 1
+send tcp 4 || exit 1
+st_check "after a change of the accept rule's ports and 4 more" "4 2 4" \
+    "$(wait_counts 4 2)"
+
 # A session that does not exist is a precise error.
 if ctlappctl stats no-such-session > /dev/null 2>&1; then
     st_fail "stats accepted an unknown session"
