@@ -51,6 +51,7 @@
 #include "smap.h"
 #include "svec.h"
 #include "timeval.h"
+#include "tm-counters.h"
 #include "tm-json.h"
 #include "tm-model-json.h"
 #include "tm-model.h"
@@ -1419,6 +1420,27 @@ struct tm_api_route {
     const char *action;         /* NULL, "add-sources", "remove-sources". */
 };
 
+/* Splits absolute 'path' at '/' into 'segs'.  Every segment counts, even
+ * an empty one, so that "a//b" and "a/" are not taken for "a/b" and "a".
+ * Returns false if 'path' does not start with '/'. */
+static bool
+tm_api_split_path(const char *path, struct svec *segs)
+{
+    if (path[0] != '/') {
+        return false;
+    }
+    const char *p = path + 1;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? slash - p : strlen(p);
+        svec_add_nocopy(segs, xmemdup0(p, len));
+        if (!slash) {
+            return true;
+        }
+        p = slash + 1;
+    }
+}
+
 /* Splits 'path' ("/v3/PROJECT/vpc/COLLECTION[/ID[/ACTION]]") into 'svec'
  * and fills in 'route', pointing into 'svec'.  Returns false if no
  * operation has this path. */
@@ -1426,21 +1448,8 @@ static bool
 tm_api_route(const char *path, const char *project_id, struct svec *segs,
              struct tm_api_route *route)
 {
-    if (path[0] != '/') {
+    if (!tm_api_split_path(path, segs)) {
         return false;
-    }
-
-    /* Every segment counts, even an empty one, so that "a//b" and "a/"
-     * are not taken for "a/b" and "a". */
-    const char *p = path + 1;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? slash - p : strlen(p);
-        svec_add_nocopy(segs, xmemdup0(p, len));
-        if (!slash) {
-            break;
-        }
-        p = slash + 1;
     }
 
     if (segs->n < 4 || segs->n > 6
@@ -1472,6 +1481,107 @@ tm_api_route(const char *path, const char *project_id, struct svec *segs,
     return true;
 }
 
+/* The operator extension: what Huawei's API has no path for, under
+ * "/v3/PROJECT/tmirror/" so that it can never collide with one of theirs.
+ * Signed and project-scoped like the rest:
+ *
+ *   tmirror/statistics                               GET: every session's
+ *   tmirror/traffic-mirror-sessions/ID/statistics    GET: one session's
+ *   tmirror/health                                   GET
+ *
+ * Statistics are the counters every hypervisor published (tm-counters.h),
+ * added up, with each hypervisor's share.  Health says whether the
+ * database is connected and how many hypervisors have applied the
+ * latest configuration.  'segs' is the path split at '/'; returns false
+ * if the path is not the extension's. */
+static bool
+tm_api_operator(const struct ovsdb_idl *idl,
+                const struct tm_api_request *request, const struct svec *segs,
+                struct tm_api_response *response)
+{
+    const char *rid = request->request_id;
+
+    if (segs->n < 4 || strcmp(segs->names[0], "v3")
+        || strcmp(segs->names[1], request->project_id)
+        || strcmp(segs->names[2], "tmirror")) {
+        return false;
+    }
+
+    const char *what = segs->names[3];
+    bool all_stats = segs->n == 4 && !strcmp(what, "statistics");
+    bool one_stats = (segs->n == 6
+                      && !strcmp(what, "traffic-mirror-sessions")
+                      && segs->names[4][0]
+                      && !strcmp(segs->names[5], "statistics"));
+    bool health = segs->n == 4 && !strcmp(what, "health");
+    if (!all_stats && !one_stats && !health) {
+        tm_api_error(response, 404, TM_API_NOT_FOUND, rid,
+                     "no such resource: %s", request->path);
+        return true;
+    }
+    if (strcmp(request->method ? request->method : "", "GET")) {
+        tm_api_error(response, 405, TM_API_BAD_METHOD, rid,
+                     "%s is not allowed on %s", request->method,
+                     request->path);
+        return true;
+    }
+
+    if (health) {
+        const struct tmrec_tm_global *g = tmrec_tm_global_first(idl);
+        int64_t cfg = g ? g->nb_cfg : 0;
+        const struct tmrec_hypervisor *hv;
+        size_t n = 0, applied = 0;
+
+        TMREC_HYPERVISOR_FOR_EACH (hv, idl) {
+            n++;
+            applied += hv->nb_cfg >= cfg;
+        }
+        bool connected = ovsdb_idl_is_connected(idl);
+        struct json *j = json_object_create();
+        json_object_put_string(j, "status", connected ? "ok" : "degraded");
+        json_object_put_string(j, "database",
+                               connected ? "connected" : "reconnecting");
+        json_object_put(j, "nb_cfg", json_integer_create(cfg));
+        json_object_put(j, "hypervisors", json_integer_create(n));
+        json_object_put(j, "hypervisors_applied",
+                        json_integer_create(applied));
+        tm_api_reply(response, connected ? 200 : 503, "health", j, rid);
+        return true;
+    }
+
+    struct tm_counters_all all;
+    struct tm_model model;
+    tm_api_read_model(idl, &model);
+    tm_counters_read_nb(idl, &all);
+    if (one_stats) {
+        const char *id = segs->names[4];
+        const struct tm_session *s = tm_api_find_session(
+            &model, request->project_id, id);
+        if (s) {
+            tm_api_reply(response, 200, "traffic_mirror_session_statistics",
+                         tm_counters_session_to_json(&model, s, &all.total,
+                                                     &all), rid);
+        } else {
+            tm_api_fail(response, 404, rid,
+                        tm_api_not_found(TM_API_SESSION, id));
+        }
+    } else {
+        struct json *list = json_array_create_empty();
+        for (size_t i = 0; i < model.n_sessions; i++) {
+            const struct tm_session *s = model.sessions[i];
+            if (tm_api_same_project(s->project_id, request->project_id)) {
+                json_array_add(list, tm_counters_session_to_json(
+                                   &model, s, &all.total, &all));
+            }
+        }
+        tm_api_reply(response, 200, "traffic_mirror_session_statistics",
+                     list, rid);
+    }
+    tm_counters_all_destroy(&all);
+    tm_model_destroy(&model);
+    return true;
+}
+
 void
 tm_api_handle(struct ovsdb_idl *idl, const struct tm_api_request *request,
               struct tm_api_response *response)
@@ -1486,6 +1596,12 @@ tm_api_handle(struct ovsdb_idl *idl, const struct tm_api_request *request,
     response->status = 0;
     response->body = NULL;
 
+    if (request->path && request->project_id
+        && tm_api_split_path(request->path, &segs)
+        && tm_api_operator(idl, request, &segs, response)) {
+        goto out;
+    }
+    svec_clear(&segs);
     if (!request->path
         || !tm_api_route(request->path, request->project_id, &segs,
                          &route)) {
