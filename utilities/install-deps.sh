@@ -14,14 +14,17 @@ set -e
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
 # capture); curl for the API's shell tests; iperf3 and valgrind for the
 # benchmarks; tshark to read the collector's pcap files back; man-db and
-# groff-base to check the man pages.
+# groff-base to check the man pages; prometheus for its promtool, which
+# checks the controller's metrics ("promtool check metrics").  (Where
+# systemd runs, installing prometheus also starts a Prometheus server on
+# port 9090: "systemctl disable --now prometheus" if that is unwanted.)
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
     libssl-dev libcap-ng-dev libevent-dev libcunit1-dev
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
-    iperf3 valgrind tshark man-db groff-base
+    iperf3 valgrind tshark man-db groff-base prometheus
 "
 
 missing=
