@@ -162,7 +162,7 @@ $(BUILD)/obj/controller/%.o: controller/%.c $(OVS_STAMP) $(LIB_HDRS) \
 
 $(CONTROLLER): $(CONTROLLER_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
+	$(CC) $(TM_CFLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) $(EVENT_LIBS)
 
 $(BUILD)/obj-san/controller/%.o: controller/%.c $(OVS_STAMP) $(LIB_HDRS) \
 		$(CONTROLLER_HDRS) | deps
@@ -172,7 +172,8 @@ $(BUILD)/obj-san/controller/%.o: controller/%.c $(OVS_STAMP) $(LIB_HDRS) \
 $(SAN_CONTROLLER): $(patsubst %.c,$(BUILD)/obj-san/%.o,$(CONTROLLER_SRCS)) \
 		$(SAN_LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS)
+	$(CC) $(TM_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(OVS_LIBA) $(OVS_LIBS) \
+	    $(EVENT_LIBS)
 
 $(BUILD)/obj/api/%.o: api/%.c $(OVS_STAMP) $(LIB_HDRS) $(API_HDRS) | deps
 	@mkdir -p $(@D)

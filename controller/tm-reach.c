@@ -34,9 +34,7 @@ struct tm_reach {
     struct shash targets;       /* IP -> struct tm_target_entry. */
     long long int next_check;
     long long int next_seed;
-    bool have_counter;
-    uint64_t last_counter;
-    uint64_t failures;
+    struct tm_vswitchd_tally failures;  /* TM_ROUTING_FAILED. */
 };
 
 struct tm_reach *
@@ -73,6 +71,7 @@ tm_reach_destroy(struct tm_reach *r)
     if (r) {
         tm_targets_clear(&r->targets);
         shash_destroy(&r->targets);
+        tm_vswitchd_tally_destroy(&r->failures);
         free(r);
     }
 }
@@ -157,7 +156,6 @@ tm_reach_reset(struct tm_reach *r)
         t->seeded = false;
         t->retry_at = 0;
     }
-    r->have_counter = false;
     r->next_check = 0;
 }
 
@@ -244,18 +242,13 @@ tm_reach_run(struct tm_reach *r, const char *ctl)
     }
     r->next_check = now + TM_REACH_CHECK_MS;
 
-    uint64_t value;
-    if (tm_vswitchd_counter(ctl, TM_ROUTING_FAILED, &value)) {
-        if (r->have_counter && value > r->last_counter) {
-            uint64_t delta = value - r->last_counter;
-            r->failures += delta;
-            VLOG_WARN_RL(&rl, "%"PRIu64" mirror copies lost: ovs-vswitchd "
-                         "found no route to their targets (%"PRIu64" in "
-                         "all; coverage counter "TM_ROUTING_FAILED")",
-                         delta, r->failures);
-        }
-        r->have_counter = true;
-        r->last_counter = value;
+    uint64_t delta = tm_vswitchd_tally_update(&r->failures, ctl,
+                                              TM_ROUTING_FAILED);
+    if (delta) {
+        VLOG_WARN_RL(&rl, "%"PRIu64" mirror copies lost: ovs-vswitchd "
+                     "found no route to their targets (%"PRIu64" in "
+                     "all; coverage counter "TM_ROUTING_FAILED")",
+                     delta, r->failures.total);
     }
     SHASH_FOR_EACH (node, &r->targets) {
         struct tm_target_entry *t = node->data;
@@ -280,10 +273,11 @@ tm_reach_wait(const struct tm_reach *r)
     poll_timer_wait_until(when);
 }
 
-uint64_t
-tm_reach_routing_failures(const struct tm_reach *r)
+bool
+tm_reach_routing_failures(const struct tm_reach *r, uint64_t *failures)
 {
-    return r->failures;
+    *failures = r->failures.total;
+    return tm_vswitchd_tally_valid(&r->failures);
 }
 
 void
@@ -292,7 +286,7 @@ tm_reach_format(const struct tm_reach *r, struct ds *s)
     const struct shash_node **nodes = shash_sort(&r->targets);
 
     ds_put_format(s, "copies lost to routing failures: %"PRIu64"\n",
-                  r->failures);
+                  r->failures.total);
     for (size_t i = 0; i < shash_count(&r->targets); i++) {
         const struct tm_target_entry *t = nodes[i]->data;
         ds_put_format(s, "target %s", t->ip);

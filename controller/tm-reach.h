@@ -41,9 +41,11 @@ void tm_reach_reset(struct tm_reach *);
 void tm_reach_run(struct tm_reach *, const char *ctl);
 void tm_reach_wait(const struct tm_reach *);
 
-/* Copies lost so far to routing failures, as counted by the switch since
- * the controller started watching (0 on a stock switch). */
-uint64_t tm_reach_routing_failures(const struct tm_reach *);
+/* Stores in '*failures' the copies lost so far to routing failures, as
+ * counted by the switch since the controller started watching, across the
+ * switch's restarts.  Returns false if the switch does not count them
+ * (stock), or was not asked yet. */
+bool tm_reach_routing_failures(const struct tm_reach *, uint64_t *failures);
 
 void tm_reach_format(const struct tm_reach *, struct ds *);
 

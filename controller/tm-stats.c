@@ -5,11 +5,13 @@
 #include "tm-stats.h"
 
 #include "hash.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "tm-counters.h"
 #include "tm-flow.h"
 #include "tm-model.h"
 #include "tm-ofctrl.h"
+#include "tm-prom.h"
 #include "util.h"
 
 /* A cookie key and the id it stands for. */
@@ -93,4 +95,83 @@ tm_stats_collect(const struct tm_model *model, const struct hmap *flows,
     }
     hmap_destroy(&sessions);
     hmap_destroy(&rules);
+}
+
+/* The Prometheus families. */
+struct tm_stats_families {
+    const struct ds *labels;
+    struct tm_prom_family session_packets, session_bytes, session_enabled;
+    struct tm_prom_family rule_packets, rule_bytes;
+};
+
+/* Adds the samples of session 's' (with 'r' NULL) or of its rule 'r'. */
+static void
+tm_stats_metrics_add(struct tm_stats_families *fam,
+                     const struct tm_session *s, const struct tm_rule *r,
+                     struct tm_counter n)
+{
+    uint64_t packets = n.packets, bytes = n.bytes;
+    struct ds labels = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&labels, ds_cstr_ro(fam->labels));
+    tm_prom_label(&labels, "session", s->id);
+    tm_prom_label(&labels, "session_name", s->name);
+    if (!r) {
+        tm_prom_add_u64(&fam->session_packets, &labels, packets);
+        tm_prom_add_u64(&fam->session_bytes, &labels, bytes);
+        tm_prom_add(&fam->session_enabled, &labels, s->enabled);
+    } else {
+        tm_prom_label(&labels, "rule", r->id);
+        tm_prom_label(&labels, "direction",
+                      tm_direction_to_string(r->direction));
+        tm_prom_label(&labels, "action", tm_action_to_string(r->action));
+        tm_prom_add_u64(&fam->rule_packets, &labels, packets);
+        tm_prom_add_u64(&fam->rule_bytes, &labels, bytes);
+    }
+    ds_destroy(&labels);
+}
+
+void
+tm_stats_metrics(const struct tm_model *model,
+                 const struct tm_counters *counters,
+                 const struct ds *labels, struct ds *out)
+{
+    struct tm_stats_families fam = { .labels = labels };
+
+    tm_prom_family_init(&fam.session_packets,
+                        "tmirror_session_mirrored_packets_total", "counter",
+                        "Packets that the session mirrored on this "
+                        "hypervisor (one copy each).");
+    tm_prom_family_init(&fam.session_bytes,
+                        "tmirror_session_mirrored_bytes_total", "counter",
+                        "Bytes of the packets that the session mirrored on "
+                        "this hypervisor, at their full length.");
+    tm_prom_family_init(&fam.session_enabled, "tmirror_session_enabled",
+                        "gauge", "1 if the session is enabled, else 0.");
+    tm_prom_family_init(&fam.rule_packets, "tmirror_rule_packets_total",
+                        "counter", "Packets of the session's sources that "
+                        "the rule matched on this hypervisor: mirrored for "
+                        "an accept rule, not mirrored for a reject rule.");
+    tm_prom_family_init(&fam.rule_bytes, "tmirror_rule_bytes_total",
+                        "counter", "Bytes of the packets that the rule "
+                        "matched on this hypervisor.");
+
+    for (size_t i = 0; i < model->n_sessions; i++) {
+        const struct tm_session *s = model->sessions[i];
+        tm_stats_metrics_add(&fam, s, NULL,
+                             tm_counters_get(counters, s->id, NULL));
+
+        const struct tm_filter *f = tm_model_find_filter(model, s->filter_id);
+        for (size_t j = 0; f && j < f->n_rules; j++) {
+            const struct tm_rule *r = f->rules[j];
+            tm_stats_metrics_add(&fam, s, r,
+                                 tm_counters_get(counters, s->id, r->id));
+        }
+    }
+
+    tm_prom_family_finish(&fam.session_packets, out);
+    tm_prom_family_finish(&fam.session_bytes, out);
+    tm_prom_family_finish(&fam.session_enabled, out);
+    tm_prom_family_finish(&fam.rule_packets, out);
+    tm_prom_family_finish(&fam.rule_bytes, out);
 }

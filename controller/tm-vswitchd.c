@@ -85,6 +85,38 @@ tm_vswitchd_counter(const char *ctl, const char *name, uint64_t *value)
     return ok;
 }
 
+uint64_t
+tm_vswitchd_tally_update(struct tm_vswitchd_tally *t, const char *ctl,
+                         const char *name)
+{
+    uint64_t value, delta = 0;
+
+    if (!ctl || !tm_vswitchd_counter(ctl, name, &value)) {
+        return 0;
+    }
+    if (t->ctl && (strcmp(t->ctl, ctl) || value < t->last)) {
+        /* Another ovs-vswitchd (a counter never goes down otherwise):
+         * everything it counted is new. */
+        delta = value;
+    } else if (t->ctl) {
+        delta = value - t->last;
+    }
+    if (!t->ctl || strcmp(t->ctl, ctl)) {
+        free(t->ctl);
+        t->ctl = xstrdup(ctl);
+    }
+    t->last = value;
+    t->total += delta;
+    return delta;
+}
+
+void
+tm_vswitchd_tally_destroy(struct tm_vswitchd_tally *t)
+{
+    free(t->ctl);
+    t->ctl = NULL;
+}
+
 /* The value after "KEY " on a line of 'text', malloc'd, or NULL. */
 static char *
 tm_line_value(const char *text, const char *key)

@@ -29,6 +29,34 @@ int tm_vswitchd_call(const char *ctl, const char *command, int argc,
 bool tm_vswitchd_counter(const char *ctl, const char *name,
                          uint64_t *value);
 
+/* A coverage counter of ovs-vswitchd followed across the switch's
+ * restarts: 'total' is what it counted since it was first read.  Each
+ * ovs-vswitchd process counts from 0 and has a control socket of its own
+ * (its pid is in the name), so all of a value read from a new socket is
+ * new: no count is lost or counted twice when the switch restarts. */
+struct tm_vswitchd_tally {
+    char *ctl;                  /* Socket of the last value read, or NULL. */
+    uint64_t last;              /* That value. */
+    uint64_t total;
+};
+
+/* Reads coverage counter 'name' from the switch at 'ctl' and adds what it
+ * counted since the last read to 'tally->total'; the first read only takes
+ * the value as the starting point.  Returns the increase (0 if the counter
+ * can't be read now). */
+uint64_t tm_vswitchd_tally_update(struct tm_vswitchd_tally *,
+                                  const char *ctl, const char *name);
+
+/* Whether the counter was ever read: a stock switch lacks the counters of
+ * ovs-patches/. */
+static inline bool
+tm_vswitchd_tally_valid(const struct tm_vswitchd_tally *tally)
+{
+    return tally->ctl != NULL;
+}
+
+void tm_vswitchd_tally_destroy(struct tm_vswitchd_tally *);
+
 /* The bridge through which native tunneling reaches 'ip', and whether 'ip'
  * is on that bridge's link (no gateway).  Returns false if there is no
  * route. */

@@ -5,7 +5,8 @@
  * main() wires the modules together and runs the loop; the work is done in
  * tm-vswitch (the local Open_vSwitch database), tm-engine (incremental
  * compilation), tm-ofctrl (the OpenFlow connection), tm-reach (targets'
- * reachability) and tm-hv (this hypervisor's row in the NB database).
+ * reachability), tm-hv (this hypervisor's row in the NB database) and
+ * tm-metrics (the Prometheus metrics, with --metrics).
  */
 #include <config.h>
 
@@ -33,9 +34,12 @@
 #include "tm-features.h"
 #include "tm-flow.h"
 #include "tm-hv.h"
+#include "tm-metrics.h"
 #include "tm-model.h"
 #include "tm-nb.h"
 #include "tm-ofctrl.h"
+#include "tm-parse.h"
+#include "tm-prom.h"
 #include "tm-reach.h"
 #include "tm-stats.h"
 #include "tm-vswitch.h"
@@ -49,6 +53,10 @@ VLOG_DEFINE_THIS_MODULE(tmirror_controller);
 
 /* How often the traffic counters are read from the switch. */
 #define TM_COUNTERS_INTERVAL_MS 2000
+
+/* The coverage counter of ovs-patches/ 0005: packets that a truncating
+ * output actually shortened. */
+#define TM_TRUNCATED "datapath_truncated"
 
 /* Options. */
 static char *nb_remote;
@@ -64,6 +72,9 @@ static bool mirror_only;            /* --pipeline=mirror-only. */
  * small transactions a second. */
 #define TM_STATS_INTERVAL_MAX 3600
 static int stats_interval = 10;
+static bool metrics_enabled;        /* --metrics. */
+static struct tm_ip metrics_ip;
+static uint16_t metrics_port;
 static struct tm_vswitch_config vs_cfg = {
     .bridge = "br-int",
     .tunnel_port = "tm-vxlan",
@@ -85,6 +96,8 @@ struct controller {
     uint64_t runs, sources_compiled, pipeline_compiles;
     bool tunnel_ready;              /* The mirror tunnel has an ofport. */
     struct sset warnings;           /* Logged, still current. */
+    struct tm_vswitchd_tally truncated;     /* TM_TRUNCATED. */
+    struct tm_metrics *metrics;     /* NULL without --metrics. */
 };
 
 OVS_NO_RETURN static void usage(void);
@@ -298,6 +311,10 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "compilations: %"PRIu64" runs, %"PRIu64" pipeline, "
                   "%"PRIu64" sources\n", c->runs, c->pipeline_compiles,
                   c->sources_compiled);
+    if (tm_vswitchd_tally_valid(&c->truncated)) {
+        ds_put_format(&s, "copies truncated: %"PRIu64"\n",
+                      c->truncated.total);
+    }
     tm_reach_format(c->reach, &s);
     if (stats_interval) {
         ds_put_format(&s, "counters published: %"PRIu64" times (at most "
@@ -305,6 +322,9 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
                       stats_interval);
     } else {
         ds_put_cstr(&s, "counters published: never (--stats-interval=0)\n");
+    }
+    if (c->metrics) {
+        tm_metrics_format_status(c->metrics, &s);
     }
     ds_put_format(&s, "warnings: %"PRIuSIZE"\n", sset_count(&c->warnings));
 
@@ -314,6 +334,157 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* Everything the metrics show besides the model and the traffic
+ * counters, whose changes c->runs and the counters' time tell.  The
+ * snapshot is rebuilt only when this differs from the last one's. */
+struct metrics_state {
+    long long int counters_time;
+    uint64_t runs;
+    const char *name;
+    const char *mode;
+    int64_t desired_cfg;
+    int64_t applied_cfg;
+    size_t desired_flows;
+    bool connected;
+    struct tm_ofctrl_stats ofctrl;
+    bool have_failures;
+    uint64_t failures;
+    bool have_truncated;
+    uint64_t truncated;
+    size_t warnings;
+};
+
+static void
+metrics_get_state(const struct controller *c, struct metrics_state *st)
+{
+    /* Zeroed padding too: the states are compared with memcmp(). */
+    memset(st, 0, sizeof *st);
+    tm_ofctrl_counters(c->ofctrl, &st->counters_time);
+    st->runs = c->runs;
+    st->name = c->name;
+    st->mode = controller_mode(c);
+    st->desired_cfg = c->desired_cfg;
+    st->applied_cfg = tm_ofctrl_applied_cfg(c->ofctrl);
+    st->desired_flows = tm_flow_table_count(tm_engine_desired(&c->engine));
+    st->connected = tm_ofctrl_is_ready(c->ofctrl);
+    tm_ofctrl_get_stats(c->ofctrl, &st->ofctrl);
+    st->have_failures = tm_reach_routing_failures(c->reach, &st->failures);
+    st->have_truncated = tm_vswitchd_tally_valid(&c->truncated);
+    st->truncated = c->truncated.total;
+    st->warnings = sset_count(&c->warnings);
+}
+
+/* The whole exposition (docs/controller.rst lists the metrics). */
+static void
+metrics_format(const struct controller *c, const struct metrics_state *st,
+               struct ds *out)
+{
+    struct ds labels = DS_EMPTY_INITIALIZER;
+    struct ds info = DS_EMPTY_INITIALIZER;
+    long long int when;
+
+    tm_prom_label(&labels, "hypervisor", st->name ? st->name : "");
+    ds_put_cstr(&info, ds_cstr(&labels));
+    tm_prom_label(&info, "mode", st->mode ? st->mode : "unknown");
+    tm_prom_single(out, "tmirror_controller_info", "gauge", "Always 1: the "
+                   "hypervisor's name and the controller's mode (patched, "
+                   "stock, or unknown before the switch answers).", &info,
+                   1);
+
+    const struct hmap *counters = tm_ofctrl_counters(c->ofctrl, &when);
+    if (counters) {
+        struct tm_counters by_id;
+        tm_counters_init(&by_id);
+        tm_stats_collect(&c->model, counters, &by_id);
+        tm_stats_metrics(&c->model, &by_id, &labels, out);
+        tm_counters_destroy(&by_id);
+    }
+
+    tm_prom_single(out, "tmirror_desired_cfg", "gauge", "The configuration "
+                   "sequence number (TM_Global nb_cfg) the controller last "
+                   "read from the northbound database.", &labels,
+                   st->desired_cfg);
+    tm_prom_single(out, "tmirror_applied_cfg", "gauge", "The configuration "
+                   "sequence number the switch has applied, as written to "
+                   "this hypervisor's Hypervisor row (-1 before the "
+                   "first).", &labels, st->applied_cfg);
+    tm_prom_single(out, "tmirror_flows_installed", "gauge", "OpenFlow "
+                   "flows of tmirror's cookie range that the switch has.",
+                   &labels, st->ofctrl.installed);
+    tm_prom_single(out, "tmirror_flows_desired", "gauge", "OpenFlow flows "
+                   "that the current configuration compiles to.", &labels,
+                   st->desired_flows);
+    tm_prom_single(out, "tmirror_switch_connected", "gauge", "1 while the "
+                   "OpenFlow connection to the switch is up and its flows "
+                   "are known, else 0.", &labels, st->connected);
+    tm_prom_single(out, "tmirror_switch_reconnects_total", "counter",
+                   "OpenFlow connections to the switch after the first "
+                   "(a restarted switch, or a lost connection).", &labels,
+                   st->ofctrl.connections ? st->ofctrl.connections - 1 : 0);
+    tm_prom_single(out, "tmirror_bundles_total", "counter", "Flow bundles "
+                   "the switch committed.", &labels, st->ofctrl.bundles);
+    tm_prom_single(out, "tmirror_bundle_failures_total", "counter", "Flow "
+                   "bundles the switch refused (each is retried).", &labels,
+                   st->ofctrl.bundle_failures);
+
+    struct tm_prom_family changes;
+    tm_prom_family_init(&changes, "tmirror_flow_changes_total", "counter",
+                        "Flows added, modified and deleted in committed "
+                        "bundles.");
+    static const char *names[] = { "add", "modify", "delete" };
+    const uint64_t values[] = { st->ofctrl.flow_adds, st->ofctrl.flow_mods,
+                                st->ofctrl.flow_dels };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        struct ds l = DS_EMPTY_INITIALIZER;
+        ds_put_cstr(&l, ds_cstr(&labels));
+        tm_prom_label(&l, "change", names[i]);
+        tm_prom_add_u64(&changes, &l, values[i]);
+        ds_destroy(&l);
+    }
+    tm_prom_family_finish(&changes, out);
+
+    if (st->have_failures) {
+        tm_prom_single(out, "tmirror_tunnel_routing_failures_total",
+                       "counter", "Mirror copies that ovs-vswitchd dropped "
+                       "for want of a route to their target, since the "
+                       "controller started (coverage counter "
+                       "drop_action_tunnel_routing_failed, read every 5 s; "
+                       "absent on a switch without it).", &labels,
+                       st->failures);
+    }
+    if (st->have_truncated) {
+        tm_prom_single(out, "tmirror_truncated_copies_total", "counter",
+                       "Mirror copies that the switch cut to the session's "
+                       "packet length or the MTU, since the controller "
+                       "started (coverage counter "TM_TRUNCATED" of "
+                       "ovs-patches/ 0005, read every 2 s; absent on a "
+                       "switch without it).", &labels, st->truncated);
+    }
+    tm_prom_single(out, "tmirror_warnings", "gauge", "Problems the "
+                   "controller currently reports (\"status\" lists them).",
+                   &labels, st->warnings);
+    ds_destroy(&info);
+    ds_destroy(&labels);
+}
+
+/* Publishes a new snapshot of the metrics if anything in it changed. */
+static void
+metrics_run(struct controller *c, struct metrics_state *last, bool *first)
+{
+    struct metrics_state st;
+
+    metrics_get_state(c, &st);
+    if (*first || memcmp(&st, last, sizeof st)) {
+        struct ds text = DS_EMPTY_INITIALIZER;
+
+        metrics_format(c, &st, &text);
+        tm_metrics_publish(c->metrics, &text);
+        ds_destroy(&text);
+        *last = st;
+        *first = false;
+    }
 }
 
 int
@@ -339,6 +510,15 @@ main(int argc, char *argv[])
     c.ofctrl = tm_ofctrl_create();
     c.reach = tm_reach_create();
     sset_init(&c.warnings);
+    if (metrics_enabled) {
+        /* Bound before detaching, so that a port in use is an error the
+         * operator sees. */
+        char *error = tm_metrics_listen("--metrics", &metrics_ip,
+                                        metrics_port, &c.metrics);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
 
     unixctl_command_register("exit", "", 0, 0, cmd_exit, &c);
     unixctl_command_register("recompute", "", 0, 0, cmd_recompute, &c);
@@ -348,6 +528,7 @@ main(int argc, char *argv[])
     unixctl_command_register("stats", "[SESSION]", 0, 1, cmd_stats, &c);
     unixctl_command_register("status", "", 0, 0, cmd_status, &c);
     daemonize_complete();
+    tm_metrics_run_thread(c.metrics);
 
     struct ovsdb_idl_loop ovs_loop = OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(ovs_remote, &ovsrec_idl_class, false, true));
@@ -372,6 +553,8 @@ main(int argc, char *argv[])
     unsigned int nb_seqno = 0, ovs_seqno = 0, conn_seqno = 0;
     long long int next_counters = 0;
     long long int next_publish = 0, published_when = LLONG_MIN;
+    struct metrics_state metrics_last;
+    bool metrics_first = true;
     char *ctl = NULL;
     char *sysname = NULL;
     VLOG_INFO("northbound database %s, Open_vSwitch database %s, bridge %s",
@@ -486,6 +669,7 @@ main(int argc, char *argv[])
         /* Traffic counters, from the switch, every couple of seconds. */
         if (time_msec() >= next_counters) {
             tm_ofctrl_request_counters(c.ofctrl);
+            tm_vswitchd_tally_update(&c.truncated, ctl, TM_TRUNCATED);
             next_counters = time_msec() + TM_COUNTERS_INTERVAL_MS;
         }
 
@@ -497,6 +681,9 @@ main(int argc, char *argv[])
             sset_destroy(&sources);
             publish_counters(&c, nb_loop.idl, &next_publish,
                              &published_when);
+        }
+        if (c.metrics) {
+            metrics_run(&c, &metrics_last, &metrics_first);
         }
 
         ovsdb_idl_loop_commit_and_wait(&ovs_loop);
@@ -519,6 +706,8 @@ main(int argc, char *argv[])
     }
 
     VLOG_INFO("exiting; the switch keeps its flows");
+    tm_metrics_destroy(c.metrics);
+    tm_vswitchd_tally_destroy(&c.truncated);
     free(ctl);
     unixctl_server_destroy(unixctl);
     ovsdb_idl_loop_destroy(&ovs_loop);
@@ -549,6 +738,7 @@ parse_options(int argc, char *argv[])
         OPT_PIPELINE,
         OPT_UNIXCTL,
         OPT_STATS_INTERVAL,
+        OPT_METRICS,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -565,6 +755,7 @@ parse_options(int argc, char *argv[])
         {"pipeline", required_argument, NULL, OPT_PIPELINE},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+        {"metrics", required_argument, NULL, OPT_METRICS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -579,14 +770,18 @@ parse_options(int argc, char *argv[])
             break;
         }
 
+        /* An option given twice: the last one counts, and the string of
+         * the first is freed (a sanitizer build reports it otherwise). */
         switch (c) {
         case OPT_NB:
+            free(nb_remote);
             nb_remote = xstrdup(optarg);
             break;
         case OPT_BRIDGE:
             vs_cfg.bridge = xstrdup(optarg);
             break;
         case OPT_NAME:
+            free(hv_name);
             hv_name = xstrdup(optarg);
             break;
         case OPT_UPLINK:
@@ -621,6 +816,7 @@ parse_options(int argc, char *argv[])
             vs_cfg.datapath_type = xstrdup(optarg);
             break;
         case OPT_SWITCH:
+            free(switch_target);
             switch_target = xstrdup(optarg);
             break;
         case OPT_STOCK:
@@ -637,8 +833,20 @@ parse_options(int argc, char *argv[])
             }
             break;
         case OPT_UNIXCTL:
+            free(unixctl_path);
             unixctl_path = xstrdup(optarg);
             break;
+        case OPT_METRICS: {
+            /* Loopback unless told otherwise: the metrics name sessions
+             * and hypervisors. */
+            char *error = tm_parse_listen("--metrics", optarg, "127.0.0.1",
+                                          &metrics_ip, &metrics_port);
+            if (error) {
+                ovs_fatal(0, "%s", error);
+            }
+            metrics_enabled = true;
+            break;
+        }
         case 'h':
             usage();
         case 'V':
@@ -712,6 +920,10 @@ usage(void)
            "10; 0: never)\n"
            "  --unixctl=SOCKET      control socket (default: "
            "RUNDIR/tmirror-controller.PID.ctl)\n"
+           "  --metrics=[HOST:]PORT serve Prometheus metrics at "
+           "http://HOST:PORT/metrics\n"
+           "                        (HOST an address, default 127.0.0.1; "
+           "port 0: any)\n"
            "  -h, --help            this help\n"
            "  -V, --version         version\n",
            program_name, program_name, ovs_rundir());

@@ -466,6 +466,82 @@ tm_parse_ip(const char *field, const char *s, struct tm_ip *ip)
     return NULL;
 }
 
+/* Listening addresses. */
+
+/* Turns 'error', "<field>: <message>" from a parser called with 'field',
+ * into "<field>: <part> <message>", to say which part of the field is
+ * wrong, and frees it. */
+static char *
+tm_error_in_part(const char *field, const char *part, char *error)
+{
+    size_t skip = strlen(field) + 2;
+    char *e = tm_error(field, "%s %s", part, error + skip);
+
+    free(error);
+    return e;
+}
+
+char *
+tm_parse_listen(const char *field, const char *s, const char *default_host,
+                struct tm_ip *ip, uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    const char *port_s;
+    bool bracketed = s[0] == '[';
+    char *host, *error;
+
+    if (!*s) {
+        return tm_error(field, "expected HOST:PORT, :PORT or PORT, got an "
+                        "empty string");
+    }
+    if (bracketed) {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':') {
+            return tm_error_quoted(field, s, " is not [IPV6]:PORT (the "
+                                   "port follows the bracket and a colon)");
+        }
+        host = xmemdup0(s + 1, close - s - 1);
+        port_s = close + 2;
+    } else if (!colon) {
+        host = xstrdup("");
+        port_s = s;
+    } else if (strchr(s, ':') != colon) {
+        return tm_error_quoted(field, s, " has more than one colon: write an "
+                               "IPv6 address in brackets, [IPV6]:PORT");
+    } else {
+        host = xmemdup0(s, colon - s);
+        port_s = colon + 1;
+    }
+
+    struct tm_ip ip_ = { .family = 0 };
+    uint32_t port_;
+
+    error = tm_parse_ip(field, host[0] ? host : default_host, &ip_);
+    if (error) {
+        error = tm_error_in_part(field, "host", error);
+    } else if (bracketed && ip_.family != AF_INET6) {
+        error = tm_error_quoted(field, host, " is in brackets, which are for "
+                                "an IPv6 address only");
+    } else {
+        error = tm_parse_uint(field, port_s, 0, UINT16_MAX, &port_);
+        if (error && !colon) {
+            /* Probably an address without its port. */
+            free(error);
+            error = tm_error_quoted(field, s, " is not HOST:PORT, :PORT or "
+                                    "PORT (a port is a decimal integer in "
+                                    "range 0-65535)");
+        } else if (error) {
+            error = tm_error_in_part(field, "port", error);
+        }
+    }
+    if (!error) {
+        *ip = ip_;
+        *port = port_;
+    }
+    free(host);
+    return error;
+}
+
 /* Port ranges. */
 
 char *

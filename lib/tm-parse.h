@@ -49,6 +49,15 @@ char *tm_parse_cidr(const char *field, const char *s, struct tm_cidr *)
 char *tm_parse_ip(const char *field, const char *s, struct tm_ip *)
     OVS_WARN_UNUSED_RESULT;
 
+/* Where a daemon listens: "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT".
+ * HOST is an IPv4 or IPv6 address, not a name (nothing to resolve, and so
+ * nothing to go wrong, when a daemon starts); without it, 'default_host'
+ * (an address too) is used.  PORT is in 0-65535, 0 meaning any free
+ * port. */
+char *tm_parse_listen(const char *field, const char *s,
+                      const char *default_host, struct tm_ip *,
+                      uint16_t *port) OVS_WARN_UNUSED_RESULT;
+
 /* "a-b" with 1 <= a <= b <= 65535; a single "a" means "a-a". */
 char *tm_parse_port_range(const char *field, const char *s,
                           struct tm_port_range *) OVS_WARN_UNUSED_RESULT;

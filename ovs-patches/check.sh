@@ -3,7 +3,7 @@
 # keyword "tmirror") against a patched OVS build tree, and prints one line
 # "ovs-testsuite: N passed, N failed".
 #
-#   - tests/testsuite (dummy datapath, no root): 0001, 0003, 0004;
+#   - tests/testsuite (dummy datapath, no root): 0001, 0003, 0004, 0005;
 #   - tests/system-userspace-testsuite (veth + namespaces, root): 0002.
 #     Without root that part is skipped, and says so.
 #

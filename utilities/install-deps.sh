@@ -14,7 +14,11 @@ set -e
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
 # capture); curl for the API's shell tests; iperf3 and valgrind for the
 # benchmarks; tshark to read the collector's pcap files back; man-db and
-# groff-base to check the man pages.
+# groff-base to check the man pages.  The metrics test also wants
+# promtool ("promtool check metrics"), which only comes in Debian's
+# prometheus package; installing that package would also start a
+# Prometheus server wherever systemd runs, so the tool alone is extracted
+# from it into build/tools (see the end of this script).
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
@@ -43,21 +47,48 @@ if ! command -v npm > /dev/null 2>&1; then
     missing="$missing npm"
 fi
 
-if [ -z "$missing" ]; then
+# promtool: from Debian's prometheus package, extracted, not installed.
+PROMTOOL=${PROMTOOL:-build/tools/promtool}
+need_promtool=
+if [ ! -x "$PROMTOOL" ]; then
+    need_promtool=yes
+fi
+
+if [ -z "$missing" ] && [ -z "$need_promtool" ]; then
     exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then
-    echo "install-deps: missing Debian packages:$missing" >&2
+    echo "install-deps: missing Debian packages:$missing" \
+        "${need_promtool:+(and $PROMTOOL, from prometheus)}" >&2
     echo "install-deps: run 'make' as root once, or install them by hand" >&2
     exit 1
 fi
 
-echo "install-deps: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-# tshark's package asks whether non-root users may capture: they may not.
-echo "wireshark-common wireshark-common/install-setuid boolean false" \
-    | debconf-set-selections
-apt-get update -q
-# shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+if [ -n "$missing" ]; then
+    echo "install-deps: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    # tshark's package asks whether non-root users may capture: they may not.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" \
+        | debconf-set-selections
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ -n "$need_promtool" ]; then
+    echo "install-deps: extracting promtool from Debian's prometheus package"
+    tmp=$(mktemp -d)
+    # apt-get download fetches as the _apt user, which must be able to
+    # write there.
+    chown _apt "$tmp" 2> /dev/null || true
+    if [ -z "$missing" ]; then
+        apt-get update -q
+    fi
+    (cd "$tmp" && apt-get download -q prometheus) &&
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root" &&
+    install -D -m 0755 "$tmp/root/usr/bin/promtool" "$PROMTOOL"
+    rc=$?
+    rm -rf "$tmp"
+    exit $rc
+fi

@@ -249,6 +249,43 @@ fuzz_port_range(const char *s)
     ds_destroy(&ds);
 }
 
+static void
+fuzz_listen(const char *s)
+{
+    struct {
+        struct tm_ip ip;
+        uint16_t port;
+    } l, l2;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    POISON(&l);
+    if (check_error(tm_parse_listen(FIELD, s, "127.0.0.1", &l.ip, &l.port),
+                    s)) {
+        CHECK_UNCHANGED(&l, s);
+        return;
+    }
+    if (l.ip.family != AF_INET && l.ip.family != AF_INET6) {
+        fail("bad listening address", s, NULL);
+    }
+
+    bool v6 = l.ip.family == AF_INET6;
+    ds_put_cstr(&ds, v6 ? "[" : "");
+    tm_ip_format(&l.ip, &ds);
+    ds_put_format(&ds, "%s:%"PRIu16, v6 ? "]" : "", l.port);
+    memset(&l2, 0, sizeof l2);
+    char *error = tm_parse_listen(FIELD, ds_cstr(&ds), "::1", &l2.ip,
+                                  &l2.port);
+    if (error) {
+        fail("formatted listening address does not parse", s, error);
+    }
+    if (l.ip.family != l2.ip.family || l.port != l2.port
+        || !ipv6_addr_equals(&l.ip.addr, &l2.ip.addr)) {
+        fail("listening address round trip changed the value", s,
+             ds_cstr(&ds));
+    }
+    ds_destroy(&ds);
+}
+
 /* Each enumeration parser must accept only its names, ignoring case. */
 #define FUZZ_ENUM(PARSE, TYPE, TO_STRING, S)                            \
     do {                                                                \
@@ -326,6 +363,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_cidr(s);
     fuzz_ip(s);
     fuzz_port_range(s);
+    fuzz_listen(s);
     fuzz_enums(s);
     fuzz_mac(s);
     fuzz_text(s);

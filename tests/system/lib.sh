@@ -106,9 +106,25 @@ st_start() {
     ovs_start_db "$ST_DIR" || return 1
     # TSO stays off: 3.1 drops offloaded packets on tnl_push.
     vsctl --no-wait set Open_vSwitch . other_config:userspace-tso-enable=false
+    st_vswitchd_start
+}
+
+# st_vswitchd_start: ovs-vswitchd in the hypervisor namespace, with the
+# test's directory.
+st_vswitchd_start() {
     st_exec "$ST_HV" "$OVS_SRC/vswitchd/ovs-vswitchd" --detach --no-chdir \
-        --pidfile --log-file -vconsole:off "unix:$ST_DIR/db.sock" \
-        || return 1
+        --pidfile --log-file -vconsole:off "unix:$ST_DIR/db.sock"
+}
+
+# st_vswitchd_restart: stops ovs-vswitchd (every OpenFlow flow goes with
+# it), waits until it is gone, and starts it again.
+st_vswitchd_restart() {
+    kill "$(cat "$ST_DIR/ovs-vswitchd.pid")"
+    for _ in $(seq 50); do
+        [ -f "$ST_DIR/ovs-vswitchd.pid" ] || break
+        sleep 0.1
+    done
+    st_vswitchd_start
 }
 
 # st_veth NS IFNAME MAC MTU: a veth pair between the hypervisor (end named

@@ -75,13 +75,7 @@ st_check "foreign flow still there after recompute" 1 "$(foreign_left)"
 
 # 3. ovs-vswitchd restarts: every flow is gone until the controller puts
 # them back.
-kill "$(cat "$ST_DIR/ovs-vswitchd.pid")"
-for _ in $(seq 50); do
-    [ -f "$ST_DIR/ovs-vswitchd.pid" ] || break
-    sleep 0.1
-done
-st_exec "$ST_HV" "$OVS_SRC/vswitchd/ovs-vswitchd" --detach --no-chdir \
-    --pidfile --log-file -vconsole:off "unix:$ST_DIR/db.sock" || exit 1
+st_vswitchd_restart || exit 1
 up=
 for _ in $(seq 100); do
     if ofctl show br-int > /dev/null 2>&1; then

@@ -366,6 +366,72 @@ test_ip(void)
 
 /* Port ranges. */
 
+/* tm_parse_listen(): "[HOST:]PORT" with a default host, as --metrics. */
+static void
+test_listen(void)
+{
+    struct tm_ip ip, before;
+    uint16_t port = 0, before_port;
+
+    TM_ASSERT_OK(tm_parse_listen("--metrics", "10.0.0.5:9100", "127.0.0.1",
+                                 &ip, &port));
+    CU_ASSERT_EQUAL(ip.family, AF_INET);
+    CU_ASSERT_EQUAL(in6_addr_get_mapped_ipv4(&ip.addr), htonl(0x0a000005));
+    CU_ASSERT_EQUAL(port, 9100);
+
+    /* No host, or no colon either: the default host. */
+    TM_ASSERT_OK(tm_parse_listen("--metrics", ":9101", "127.0.0.1", &ip,
+                                 &port));
+    CU_ASSERT_EQUAL(in6_addr_get_mapped_ipv4(&ip.addr), htonl(0x7f000001));
+    CU_ASSERT_EQUAL(port, 9101);
+    TM_ASSERT_OK(tm_parse_listen("--metrics", "65535", "::1", &ip, &port));
+    CU_ASSERT_EQUAL(ip.family, AF_INET6);
+    CU_ASSERT(ipv6_addr_equals(&ip.addr, &in6addr_loopback));
+    CU_ASSERT_EQUAL(port, 65535);
+
+    /* IPv6 in brackets; port 0 means any. */
+    TM_ASSERT_OK(tm_parse_listen("--metrics", "[2001:db8::5]:0", "127.0.0.1",
+                                 &ip, &port));
+    CU_ASSERT_EQUAL(ip.family, AF_INET6);
+    CU_ASSERT_EQUAL(ip.addr.s6_addr[15], 5);
+    CU_ASSERT_EQUAL(port, 0);
+
+    before = ip;
+    before_port = port;
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "", "127.0.0.1", &ip,
+                                    &port),
+                    "--metrics: expected HOST:PORT, :PORT or PORT");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "10.0.0.5", "127.0.0.1",
+                                    &ip, &port),
+                    "--metrics: \"10.0.0.5\" is not HOST:PORT, :PORT or "
+                    "PORT");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "10.0.0.5:", "127.0.0.1",
+                                    &ip, &port),
+                    "--metrics: port ", "0-65535", "empty");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", ":65536", "127.0.0.1", &ip,
+                                    &port),
+                    "--metrics: port 65536 is out of range 0-65535");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "localhost:9100",
+                                    "127.0.0.1", &ip, &port),
+                    "--metrics: host \"localhost\" is not an IPv4 or IPv6 "
+                    "address");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "::1:9100", "127.0.0.1",
+                                    &ip, &port),
+                    "--metrics: ", "more than one colon", "[IPV6]:PORT");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "[::1]9100", "127.0.0.1",
+                                    &ip, &port),
+                    "--metrics: ", "is not [IPV6]:PORT");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "[::1", "127.0.0.1", &ip,
+                                    &port),
+                    "--metrics: ", "is not [IPV6]:PORT");
+    TM_ASSERT_ERROR(tm_parse_listen("--metrics", "[10.0.0.5]:1",
+                                    "127.0.0.1", &ip, &port),
+                    "--metrics: \"10.0.0.5\" is in brackets", "IPv6 address only");
+    CU_ASSERT_EQUAL(ip.family, before.family);
+    CU_ASSERT(ipv6_addr_equals(&ip.addr, &before.addr));
+    CU_ASSERT_EQUAL(port, before_port);
+}
+
 static void
 test_port_range(void)
 {
@@ -875,6 +941,7 @@ parse_suite(void)
         { "cidr_ipv6", test_cidr_ipv6 },
         { "cidr_syntax", test_cidr_syntax },
         { "ip", test_ip },
+        { "listen", test_listen },
         { "port_range", test_port_range },
         { "protocol", test_protocol },
         { "other_enums", test_other_enums },
