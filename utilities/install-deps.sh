@@ -14,7 +14,9 @@ set -e
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
 # capture); curl for the API's shell tests; iperf3 and valgrind for the
 # benchmarks; tshark to read the collector's pcap files back; man-db and
-# groff-base to check the man pages.
+# groff-base to check the man pages; ruby and vagrant to check the lab's
+# Vagrantfile (ruby -c, vagrant validate: Debian's vagrant, without a
+# provider, validates the configuration only).
 PACKAGES="
     openvswitch-source
     build-essential autoconf automake libtool pkg-config python3 patch
@@ -22,6 +24,7 @@ PACKAGES="
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
     iperf3 valgrind tshark man-db groff-base
+    ruby vagrant
 "
 
 missing=
