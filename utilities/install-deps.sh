@@ -14,8 +14,10 @@ set -e
 # ethtool, sysctl, nc, ping, tcpdump, and python3 for the raw-socket
 # capture); curl for the API's shell tests; iperf3 and valgrind for the
 # benchmarks; tshark to read the collector's pcap files back; man-db and
-# groff-base to check the man pages.  The metrics test also wants
-# promtool ("promtool check metrics"), which only comes in Debian's
+# groff-base to check the man pages; ruby and vagrant to check the lab's
+# Vagrantfile (ruby -c, vagrant validate: Debian's vagrant, without a
+# provider, validates the configuration only).  The metrics test also
+# wants promtool ("promtool check metrics"), which only comes in Debian's
 # prometheus package; installing that package would also start a
 # Prometheus server wherever systemd runs, so the tool alone is extracted
 # from it into build/tools (see the end of this script).
@@ -26,6 +28,7 @@ PACKAGES="
     clang libclang-rt-14-dev
     iproute2 ethtool tcpdump netcat-openbsd procps iputils-ping curl
     iperf3 valgrind tshark man-db groff-base
+    ruby vagrant
 "
 
 missing=
