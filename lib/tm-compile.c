@@ -353,14 +353,6 @@ tm_compile_pipeline(const struct tm_model *model,
 
 /* Mirror flows. */
 
-/* Where a session's copies go. */
-struct tm_target {
-    struct tm_ip ip;            /* Outer destination. */
-    bool has_src;               /* Outer source set from the VM's IP? */
-    struct tm_ip src;
-    uint32_t max_len;
-};
-
 static int
 tm_session_compare(const void *a_, const void *b_)
 {
@@ -387,11 +379,11 @@ tm_rule_compare(const void *a_, const void *b_)
 
 /* Resolves the outer addresses and truncation of 's''s copies from
  * 'source'.  IPv4 underlay if the target has an IPv4 address, else IPv6.
- * Returns false, with a warning, if the session can't be compiled. */
-static bool
+ * Returns NULL, or why the session can't be compiled (malloc'd). */
+static char *
 tm_resolve_target(const struct tm_model *model, const struct tm_bindings *b,
                   const struct tm_session *s, const struct tm_port *source,
-                  struct tm_target *target, struct svec *warnings)
+                  struct tm_compile_target *target, struct svec *warnings)
 {
     const struct tm_ip *ip = NULL;
 
@@ -410,10 +402,9 @@ tm_resolve_target(const struct tm_model *model, const struct tm_bindings *b,
         }
     }
     if (!ip) {
-        tm_warn(warnings, "session \"%s\" skipped: its target %s \"%s\" "
-                "does not exist or has no IP address", s->id,
-                tm_target_type_to_string(s->target_type), s->target_id);
-        return false;
+        return xasprintf("its target %s \"%s\" does not exist or has no IP "
+                         "address", tm_target_type_to_string(s->target_type),
+                         s->target_id);
     }
 
     memset(target, 0, sizeof *target);
@@ -432,12 +423,13 @@ tm_resolve_target(const struct tm_model *model, const struct tm_bindings *b,
     }
     target->max_len = tm_compile_max_len(s->packet_length, b->tunnel_mtu,
                                          ip->family);
-    return true;
+    return NULL;
 }
 
 static void
 tm_put_tunnel_actions(struct ds *actions, const struct tm_session *s,
-                      const struct tm_target *target, uint16_t tunnel_ofport)
+                      const struct tm_compile_target *target,
+                      uint16_t tunnel_ofport)
 {
     bool v4 = target->ip.family == AF_INET;
 
@@ -471,7 +463,20 @@ tm_protocol_keyword(const struct tm_rule *rule)
     return NULL;
 }
 
+/* Whether 'cidr' can be matched in a rule of 'rule''s ethertype. */
 static bool
+tm_cidr_fits(const struct tm_rule *rule, const struct tm_cidr *cidr)
+{
+    bool v4 = rule->ethertype == TM_ETH_IPV4;
+
+    return (!cidr->set || !cidr->plen
+            || (cidr->family == (v4 ? AF_INET : AF_INET6)
+                && cidr->plen <= (v4 ? 32 : 128)));
+}
+
+/* Appends the match on 'rule''s source or destination CIDR block, which
+ * tm_cidr_fits(). */
+static void
 tm_put_cidr(struct ds *match, const struct tm_rule *rule, bool src)
 {
     const struct tm_cidr *cidr = src ? &rule->src : &rule->dst;
@@ -479,10 +484,7 @@ tm_put_cidr(struct ds *match, const struct tm_rule *rule, bool src)
     unsigned int full = v4 ? 32 : 128;
 
     if (!cidr->set || !cidr->plen) {
-        return true;
-    }
-    if (cidr->family != (v4 ? AF_INET : AF_INET6) || cidr->plen > full) {
-        return false;
+        return;
     }
     ds_put_format(match, ",%s_%s=", v4 ? "nw" : "ipv6", src ? "src" : "dst");
     if (cidr->plen == full) {
@@ -491,7 +493,29 @@ tm_put_cidr(struct ds *match, const struct tm_rule *rule, bool src)
     } else {
         tm_cidr_format(cidr, match);
     }
-    return true;
+}
+
+char *
+tm_compile_rule_problem(const struct tm_rule *rule)
+{
+    bool tcp_udp = (rule->protocol == TM_PROTO_TCP
+                    || rule->protocol == TM_PROTO_UDP);
+
+    if (!tm_protocol_keyword(rule)
+        || (!tcp_udp && (rule->src_ports.set || rule->dst_ports.set))
+        || (rule->src_ports.set && rule->src_ports.min > rule->src_ports.max)
+        || (rule->dst_ports.set
+            && rule->dst_ports.min > rule->dst_ports.max)) {
+        return xasprintf("protocol %s, ethertype %s and its port ranges do "
+                         "not fit together",
+                         tm_protocol_to_string(rule->protocol),
+                         tm_ethertype_to_string(rule->ethertype));
+    }
+    if (!tm_cidr_fits(rule, &rule->src) || !tm_cidr_fits(rule, &rule->dst)) {
+        return xasprintf("a CIDR block does not match ethertype %s",
+                         tm_ethertype_to_string(rule->ethertype));
+    }
+    return NULL;
 }
 
 static void
@@ -520,7 +544,8 @@ tm_port_masks(const struct tm_port_range *range,
 /* Emits the flows of one rule for one source at one priority. */
 static void
 tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
-                const struct tm_target *target, const struct tm_bindings *b,
+                const struct tm_compile_target *target,
+                const struct tm_bindings *b,
                 uint16_t ofport, enum tm_direction dir, unsigned int rank,
                 struct tm_flow_table *flows, struct svec *warnings)
 {
@@ -535,18 +560,12 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
     struct ds base = DS_EMPTY_INITIALIZER;
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
-    bool tcp_udp = (rule->protocol == TM_PROTO_TCP
-                    || rule->protocol == TM_PROTO_UDP);
+    char *problem = tm_compile_rule_problem(rule);
 
-    if (!proto || (!tcp_udp && (rule->src_ports.set || rule->dst_ports.set))
-        || (rule->src_ports.set && rule->src_ports.min > rule->src_ports.max)
-        || (rule->dst_ports.set
-            && rule->dst_ports.min > rule->dst_ports.max)) {
-        tm_warn(warnings, "rule \"%s\" of session \"%s\" skipped: "
-                "protocol %s, ethertype %s and its port ranges do not fit "
-                "together", rule->id, s->id,
-                tm_protocol_to_string(rule->protocol),
-                tm_ethertype_to_string(rule->ethertype));
+    if (problem) {
+        tm_warn(warnings, "rule \"%s\" of session \"%s\" skipped: %s",
+                rule->id, s->id, problem);
+        free(problem);
         return;
     }
 
@@ -557,13 +576,8 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
         ds_put_format(&base, "%s=%#"PRIx16, TM_REG_OUTPORT, ofport);
     }
     ds_put_format(&base, ",%s", proto);
-    if (!tm_put_cidr(&base, rule, true) || !tm_put_cidr(&base, rule, false)) {
-        tm_warn(warnings, "rule \"%s\" of session \"%s\" skipped: a CIDR "
-                "block does not match ethertype %s", rule->id, s->id,
-                tm_ethertype_to_string(rule->ethertype));
-        ds_destroy(&base);
-        return;
-    }
+    tm_put_cidr(&base, rule, true);
+    tm_put_cidr(&base, rule, false);
 
     /* Accept mirrors once and continues; reject just continues.  In
      * mirror-only mode the host resubmitted to this stage and continues by
@@ -631,18 +645,90 @@ tm_compile_rule(const struct tm_rule *rule, const struct tm_session *s,
     ds_destroy(&actions);
 }
 
+void
+tm_compile_sort_sessions(const struct tm_session **sessions, size_t n)
+{
+    qsort(sessions, n, sizeof *sessions, tm_session_compare);
+}
+
+void
+tm_compile_plan(const struct tm_model *model, const struct tm_bindings *b,
+                const struct tm_port *source,
+                const struct tm_session *const *sessions, size_t n,
+                struct tm_source_plan *plan, struct svec *warnings)
+{
+    const struct tm_session **sorted = xmalloc(MAX(n, 1) * sizeof *sorted);
+
+    memcpy(sorted, sessions, n * sizeof *sorted);
+
+    /* Sessions in priority order; their targets resolved once. */
+    tm_compile_sort_sessions(sorted, n);
+    plan->n = n;
+    plan->sessions = xcalloc(MAX(n, 1), sizeof *plan->sessions);
+    for (size_t i = 0; i < n; i++) {
+        struct tm_plan_session *ps = &plan->sessions[i];
+        const struct tm_session *s = sorted[i];
+
+        ps->session = s;
+        ps->skipped = tm_resolve_target(model, b, s, source, &ps->target,
+                                        warnings);
+        if (!ps->skipped) {
+            ps->filter = tm_model_find_filter(model, s->filter_id);
+            if (!ps->filter) {
+                ps->skipped = xasprintf("its filter \"%s\" does not exist",
+                                        s->filter_id);
+            }
+        }
+        if (ps->skipped) {
+            ps->filter = NULL;
+            continue;
+        }
+
+        /* Its rules of each direction, by priority. */
+        const struct tm_filter *f = ps->filter;
+        for (int dir = 0; dir < TM_N_DIRECTIONS; dir++) {
+            const struct tm_rule **rules = xmalloc(
+                MAX(f->n_rules, 1) * sizeof *rules);
+            size_t n_rules = 0;
+            for (size_t j = 0; j < f->n_rules; j++) {
+                if (f->rules[j]->direction == dir) {
+                    rules[n_rules++] = f->rules[j];
+                }
+            }
+            qsort(rules, n_rules, sizeof *rules, tm_rule_compare);
+            ps->rules[dir] = rules;
+            ps->n_rules[dir] = n_rules;
+        }
+    }
+    free(sorted);
+}
+
+void
+tm_source_plan_destroy(struct tm_source_plan *plan)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        struct tm_plan_session *ps = &plan->sessions[i];
+        free(ps->skipped);
+        for (int dir = 0; dir < TM_N_DIRECTIONS; dir++) {
+            free(ps->rules[dir]);
+        }
+    }
+    free(plan->sessions);
+}
+
 /* Compiles the mirror flows of the source bound at 'binding', given the
  * sessions that list it. */
 static void
 tm_compile_source__(const struct tm_model *model,
                     const struct tm_bindings *b,
                     const struct tm_binding *binding,
-                    const struct tm_session **sessions, size_t n_sessions,
-                    struct tm_flow_table *flows, struct svec *warnings)
+                    const struct tm_session *const *sessions,
+                    size_t n_sessions, struct tm_flow_table *flows,
+                    struct svec *warnings)
 {
     const struct tm_port *source = tm_model_find_port(model,
                                                       binding->port_id);
-    struct tm_target *targets;
+    struct tm_source_plan plan;
 
     if (!n_sessions) {
         return;
@@ -658,70 +744,48 @@ tm_compile_source__(const struct tm_model *model,
         return;
     }
 
-    /* Sessions in priority order; their targets resolved once. */
-    qsort(sessions, n_sessions, sizeof *sessions, tm_session_compare);
-    targets = xmalloc(n_sessions * sizeof *targets);
-    for (size_t i = 0; i < n_sessions; i++) {
-        if (!tm_resolve_target(model, b, sessions[i], source, &targets[i],
-                               warnings)) {
-            sessions[i] = NULL;
-        } else if (!tm_model_find_filter(model, sessions[i]->filter_id)) {
-            tm_warn(warnings, "session \"%s\" skipped: its filter \"%s\" "
-                    "does not exist", sessions[i]->id,
-                    sessions[i]->filter_id);
-            sessions[i] = NULL;
+    tm_compile_plan(model, b, source, sessions, n_sessions, &plan, warnings);
+    for (size_t i = 0; i < plan.n; i++) {
+        if (plan.sessions[i].skipped) {
+            tm_warn(warnings, "session \"%s\" skipped: %s",
+                    plan.sessions[i].session->id, plan.sessions[i].skipped);
         }
     }
-
     for (int dir = 0; dir < TM_N_DIRECTIONS; dir++) {
         unsigned int rank = 0;
 
-        for (size_t i = 0; i < n_sessions; i++) {
-            const struct tm_session *s = sessions[i];
-            if (!s) {
+        for (size_t i = 0; i < plan.n; i++) {
+            const struct tm_plan_session *ps = &plan.sessions[i];
+            if (ps->skipped) {
                 continue;
             }
-
-            const struct tm_filter *f = tm_model_find_filter(model,
-                                                             s->filter_id);
-            const struct tm_rule **rules = xmalloc(
-                MAX(f->n_rules, 1) * sizeof *rules);
-            size_t n_rules = 0;
-            for (size_t j = 0; j < f->n_rules; j++) {
-                if (f->rules[j]->direction == dir) {
-                    rules[n_rules++] = f->rules[j];
-                }
-            }
-            qsort(rules, n_rules, sizeof *rules, tm_rule_compare);
-
-            for (size_t j = 0; j < n_rules; j++) {
-                if (rank >= TM_PRIO_RULE_TOP - TM_PRIO_DEFAULT - 1) {
+            for (size_t j = 0; j < ps->n_rules[dir]; j++) {
+                if (rank >= TM_COMPILE_MAX_RANK) {
                     tm_warn(warnings, "source \"%s\": too many rules, rule "
                             "\"%s\" and those after it skipped",
-                            binding->port_id, rules[j]->id);
+                            binding->port_id, ps->rules[dir][j]->id);
                     break;
                 }
-                tm_compile_rule(rules[j], s, &targets[i], b,
-                                binding->ofport, dir, rank++, flows,
+                tm_compile_rule(ps->rules[dir][j], ps->session, &ps->target,
+                                b, binding->ofport, dir, rank++, flows,
                                 warnings);
             }
-            free(rules);
         }
     }
-    free(targets);
+    tm_source_plan_destroy(&plan);
 }
 
-/* Appends to 'sessions' the enabled sessions that list 'port_id'. */
-static size_t
-tm_sessions_of_source(const struct tm_model *model, const char *port_id,
-                      const struct tm_session ***sessions)
+size_t
+tm_compile_sessions_of_source(const struct tm_model *model,
+                              const char *port_id, bool include_disabled,
+                              const struct tm_session ***sessions)
 {
     size_t n = 0;
 
     *sessions = xmalloc(MAX(model->n_sessions, 1) * sizeof **sessions);
     for (size_t i = 0; i < model->n_sessions; i++) {
         const struct tm_session *s = model->sessions[i];
-        if (!s->enabled) {
+        if (!s->enabled && !include_disabled) {
             continue;
         }
         for (size_t j = 0; j < s->n_sources; j++) {
@@ -745,7 +809,8 @@ tm_compile_source(const struct tm_model *model, const struct tm_bindings *b,
     if (!binding) {
         return;
     }
-    size_t n = tm_sessions_of_source(model, port_id, &sessions);
+    size_t n = tm_compile_sessions_of_source(model, port_id, false,
+                                             &sessions);
     tm_compile_source__(model, b, binding, sessions, n, flows, warnings);
     free(sessions);
 }
@@ -806,12 +871,8 @@ tm_compile_source_sessions(const struct tm_model *model,
     const struct tm_binding *binding = tm_bindings_find(b, port_id);
 
     if (binding && list && list->n) {
-        /* The compiler sorts the sessions in place. */
-        const struct tm_session **sessions = xmemdup(
-            list->sessions, list->n * sizeof *list->sessions);
-        tm_compile_source__(model, b, binding, sessions, list->n, flows,
-                            warnings);
-        free(sessions);
+        tm_compile_source__(model, b, binding, list->sessions, list->n,
+                            flows, warnings);
     }
 }
 

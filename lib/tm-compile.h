@@ -24,8 +24,11 @@
 #ifndef TM_COMPILE_H
 #define TM_COMPILE_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "compiler.h"
+#include "tm-model.h"
 
 struct shash;
 struct svec;
@@ -109,6 +112,68 @@ void tm_compile_source_sessions(const struct tm_model *,
                                 const struct tm_session_list *,
                                 struct tm_flow_table *flows,
                                 struct svec *warnings);
+
+/* How the compiler sees one source's sessions: in the order in which their
+ * rules are tried, each with its copies' outer addresses and truncation
+ * resolved and its rules of each direction in order, or skipped with the
+ * reason.  The compiler compiles from a plan and "tmirror-ctl trace"
+ * (lib/tm-explain) explains from one, so that the two can't disagree on
+ * order, outer addresses or truncation. */
+struct tm_compile_target {
+    struct tm_ip ip;            /* Outer destination. */
+    bool has_src;               /* Outer source set from the VM's IP?  If
+                                 * not, the hypervisor's address toward
+                                 * 'ip' is the outer source. */
+    struct tm_ip src;
+    uint32_t max_len;           /* Truncation (output max_len). */
+};
+
+struct tm_plan_session {
+    const struct tm_session *session;
+    char *skipped;              /* Why the compiler skips it, or NULL. */
+    const struct tm_filter *filter;             /* Unless skipped. */
+    struct tm_compile_target target;            /* Unless skipped. */
+    const struct tm_rule **rules[TM_N_DIRECTIONS];  /* By priority. */
+    size_t n_rules[TM_N_DIRECTIONS];
+};
+
+struct tm_source_plan {
+    struct tm_plan_session *sessions;   /* By session priority. */
+    size_t n;
+};
+
+/* Plans 'source' given the 'n' enabled sessions that list it (in any
+ * order; the array is not changed).  A session that can't be compiled is
+ * in the plan with the reason in 'skipped'; other problems (an outer
+ * source that falls back to the hypervisor's address) go to 'warnings' as
+ * tm_compile() reports them.  Free the plan with tm_source_plan_destroy().
+ */
+void tm_compile_plan(const struct tm_model *, const struct tm_bindings *,
+                     const struct tm_port *source,
+                     const struct tm_session *const *sessions, size_t n,
+                     struct tm_source_plan *, struct svec *warnings);
+void tm_source_plan_destroy(struct tm_source_plan *);
+
+/* A source's rules of one direction get ranks 0, 1, ... in plan order; the
+ * compiler skips the rules at this rank and after (OpenFlow priorities run
+ * out). */
+#define TM_COMPILE_MAX_RANK (TM_PRIO_RULE_TOP - TM_PRIO_DEFAULT - 1)
+
+/* Why the compiler can't compile 'rule' (its protocol, ethertype, port
+ * ranges and CIDR blocks do not fit together), malloc'd, or NULL.  Valid
+ * models never have such rules; a database written around our tools may. */
+char *tm_compile_rule_problem(const struct tm_rule *) OVS_WARN_UNUSED_RESULT;
+
+/* The sessions of 'model' that list 'port_id' (each once), in model order:
+ * only the enabled ones, or all.  Returns how many; free '*sessions'. */
+size_t tm_compile_sessions_of_source(const struct tm_model *,
+                                     const char *port_id,
+                                     bool include_disabled,
+                                     const struct tm_session ***sessions);
+
+/* Sorts sessions in the order their rules are tried: by priority, ties
+ * (which validation refuses) by id. */
+void tm_compile_sort_sessions(const struct tm_session **, size_t n);
 
 /* The truncation length for a copy to a target reached over an underlay of
  * 'family' (AF_INET or AF_INET6) with the given MTU: the session's packet

@@ -903,3 +903,27 @@ tm_port_range_format(const struct tm_port_range *range, struct ds *ds)
         ds_put_format(ds, "%u-%u", range->min, range->max);
     }
 }
+
+void
+tm_rule_format_conditions(const struct tm_rule *r, struct ds *s)
+{
+    ds_put_format(s, "%s %s %s", tm_action_to_string(r->action),
+                  tm_protocol_to_string(r->protocol),
+                  tm_ethertype_to_string(r->ethertype));
+    if (r->src.set) {
+        ds_put_cstr(s, " source_cidr_block=");
+        tm_cidr_format(&r->src, s);
+    }
+    if (r->src_ports.set) {
+        ds_put_cstr(s, " source_port_range=");
+        tm_port_range_format(&r->src_ports, s);
+    }
+    if (r->dst.set) {
+        ds_put_cstr(s, " destination_cidr_block=");
+        tm_cidr_format(&r->dst, s);
+    }
+    if (r->dst_ports.set) {
+        ds_put_cstr(s, " destination_port_range=");
+        tm_port_range_format(&r->dst_ports, s);
+    }
+}

@@ -107,4 +107,9 @@ void tm_cidr_format(const struct tm_cidr *, struct ds *);
 void tm_ip_format(const struct tm_ip *, struct ds *);
 void tm_port_range_format(const struct tm_port_range *, struct ds *);
 
+/* A rule's action, protocol, ethertype and the CIDR blocks and port ranges
+ * it has, with the API's field names: "accept tcp IPv4
+ * source_cidr_block=10.0.0.0/8 destination_port_range=80-80". */
+void tm_rule_format_conditions(const struct tm_rule *, struct ds *);
+
 #endif /* tm-parse.h */

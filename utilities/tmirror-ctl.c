@@ -27,9 +27,11 @@
 #include "tm-bindings.h"
 #include "tm-compile.h"
 #include "tm-counters.h"
+#include "tm-explain.h"
 #include "tm-features.h"
 #include "tm-flow.h"
 #include "tm-json.h"
+#include "tm-live.h"
 #include "tm-model-json.h"
 #include "tm-model.h"
 #include "tm-nb-write.h"
@@ -49,12 +51,28 @@ static bool wait_hv;                /* --wait=hv. */
 static long long int timeout_ms = 30 * 1000;    /* --timeout. */
 static bool format_json;            /* --format=json. */
 
+/* Options of "trace". */
+static const char *model_file;      /* --model. */
+static const char *trace_source;    /* --source. */
+static bool trace_direction_set;    /* --direction. */
+static enum tm_direction trace_direction;
+static bool trace_live;             /* --live. */
+static struct tm_live_options live_options = {
+    .bridge = "br-int",             /* --bridge, */
+    .tunnel_port = "tm-vxlan",      /* --tunnel-port, --tunnel-mtu (as */
+    .tunnel_mtu = 0,                /* tmirror-controller's), */
+    .in_port = NULL,                /* --in-port. */
+};
+static bool trace_options;          /* Any of them given. */
+
 struct ctl_context;
 
 enum ctl_kind {
     CTL_FILE,                   /* Works on files, no database. */
     CTL_READ,                   /* Reads the database. */
     CTL_WRITE,                  /* Writes the database. */
+    CTL_MODEL,                  /* Reads the model of --model, or else the
+                                 * database. */
 };
 
 struct ctl_command {
@@ -85,6 +103,10 @@ struct ctl_context {
 
     /* Labels for inserted rows in errors (see struct tm_nb_writer). */
     struct smap *labels;
+
+    /* Exit status after printing the output (e.g. 2: "trace --live"
+     * found a disagreement). */
+    int status;
 };
 
 OVS_NO_RETURN static void usage(void);
@@ -117,6 +139,11 @@ main(int argc, char *argv[])
     if (!command) {
         ovs_fatal(0, "unknown command '%s'; use --help for help", argv[0]);
     }
+    if (trace_options && command->kind != CTL_MODEL) {
+        ovs_fatal(0, "--model, --source, --direction, --live, --bridge, "
+                  "--tunnel-port, --tunnel-mtu and --in-port are options of "
+                  "trace, not of %s", command->name);
+    }
     if (argc - 1 < command->min_args || argc - 1 > command->max_args) {
         if (!command->max_args) {
             ovs_fatal(0, "'%s' takes no arguments", command->name);
@@ -148,6 +175,14 @@ parse_options(int argc, char *argv[])
         OPT_WAIT,
         OPT_TIMEOUT,
         OPT_FORMAT,
+        OPT_MODEL,
+        OPT_SOURCE,
+        OPT_DIRECTION,
+        OPT_LIVE,
+        OPT_BRIDGE,
+        OPT_TUNNEL_PORT,
+        OPT_TUNNEL_MTU,
+        OPT_IN_PORT,
         VLOG_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
@@ -156,6 +191,14 @@ parse_options(int argc, char *argv[])
         {"wait", required_argument, NULL, OPT_WAIT},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"model", required_argument, NULL, OPT_MODEL},
+        {"source", required_argument, NULL, OPT_SOURCE},
+        {"direction", required_argument, NULL, OPT_DIRECTION},
+        {"live", no_argument, NULL, OPT_LIVE},
+        {"bridge", required_argument, NULL, OPT_BRIDGE},
+        {"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
+        {"tunnel-mtu", required_argument, NULL, OPT_TUNNEL_MTU},
+        {"in-port", required_argument, NULL, OPT_IN_PORT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -165,6 +208,9 @@ parse_options(int argc, char *argv[])
         long_options);
     uint32_t seconds;
 
+    /* The options of "trace" stand after the command name in the usual
+     * "trace --source=P --direction=D FLOW", which getopt_long() accepts
+     * since it permutes. */
     opterr = 0;
     char *error;
 
@@ -207,6 +253,45 @@ parse_options(int argc, char *argv[])
                 ovs_fatal(0, "--format: \"%s\" is not one of table, json",
                           optarg);
             }
+            break;
+        case OPT_MODEL:
+            model_file = optarg;
+            trace_options = true;
+            break;
+        case OPT_SOURCE:
+            trace_source = optarg;
+            trace_options = true;
+            break;
+        case OPT_DIRECTION:
+            error = tm_parse_direction("--direction", optarg,
+                                       &trace_direction);
+            if (error) {
+                ovs_fatal(0, "%s", error);
+            }
+            trace_direction_set = trace_options = true;
+            break;
+        case OPT_LIVE:
+            trace_live = trace_options = true;
+            break;
+        case OPT_BRIDGE:
+            live_options.bridge = optarg;
+            trace_options = true;
+            break;
+        case OPT_TUNNEL_PORT:
+            live_options.tunnel_port = optarg;
+            trace_options = true;
+            break;
+        case OPT_TUNNEL_MTU:
+            error = tm_parse_uint("--tunnel-mtu", optarg, TM_MTU_MIN,
+                                  TM_MTU_MAX, &live_options.tunnel_mtu);
+            if (error) {
+                ovs_fatal(0, "%s", error);
+            }
+            trace_options = true;
+            break;
+        case OPT_IN_PORT:
+            live_options.in_port = optarg;
+            trace_options = true;
             break;
         case 'h':
             usage();
@@ -301,6 +386,14 @@ Model files (no database):\n\
   validate MODEL.json         check a model, print the first problem\n\
   compile MODEL.json          print one hypervisor's flows (--bindings)\n\
 \n\
+Explaining (docs/trace.rst):\n\
+  trace --source=PORT --direction=ingress|egress [--live] FLOW\n\
+                              every session and rule PORT tries for the\n\
+                              packet FLOW (e.g. tcp,nw_dst=10.0.0.1),\n\
+                              the one that decides, and what is sent; with\n\
+                              --live, compared with ofproto/trace on this\n\
+                              hypervisor (exit status 2 if they disagree)\n\
+\n\
 Options:\n\
   --db=DATABASE               database remote, or comma-separated cluster\n\
                               remotes (default: $TMIRROR_NB_DB, else\n\
@@ -310,7 +403,19 @@ Options:\n\
                               controller has applied it\n\
   --timeout=SECS              give up after SECS (default 30; 0: never)\n\
   --format=table|json         output format of show, export and lists\n\
-  --bindings=FILE             hypervisor bindings (JSON) for compile\n\
+  --bindings=FILE             hypervisor bindings (JSON), for compile and\n\
+                              trace\n\
+  --model=MODEL.json          trace this model file instead of the database\n\
+  --source=PORT               trace: the source port (id or name)\n\
+  --direction=ingress|egress  trace: inbound or outbound for the source\n\
+  --live                      trace: also ask this hypervisor's ovs-vswitchd\n\
+                              ($OVS_RUNDIR) and compare\n\
+  --bridge=NAME               trace --live: integration bridge (br-int)\n\
+  --tunnel-port=NAME          trace --live: mirror tunnel port (tm-vxlan)\n\
+  --tunnel-mtu=N              trace --live: as given to tmirror-controller\n\
+  --in-port=PORT              trace --live, ingress: where the packet\n\
+                              enters: LOCAL (default), an OpenFlow port or a\n\
+                              port id\n\
   -v, --verbose=[SPEC]        set logging levels (as other OVS programs)\n\
   -h, --help                  display this help message\n\
   -V, --version               display version information\n",
@@ -430,52 +535,65 @@ split_list(const char *value, struct svec *out)
 
 /* Finding objects named on the command line. */
 
+/* The only one of the 'n' 'objects' whose name (the string at
+ * 'name_offset' in each) is 'arg', or NULL with an error that names 'kind'
+ * and says to use 'id_kind' when several share the name. */
+static void *
+find_named(void *const *objects, size_t n, size_t name_offset,
+           const char *arg, const char *kind, const char *id_kind,
+           char **error)
+{
+    void *found = NULL;
+    size_t n_found = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *name = *(const char **) ((const char *) objects[i]
+                                             + name_offset);
+        if (!strcmp(name, arg)) {
+            found = objects[i];
+            n_found++;
+        }
+    }
+    if (n_found == 1) {
+        return found;
+    }
+    *error = (n_found ? xasprintf("%"PRIuSIZE" %ss are named \"%s\": use "
+                                  "the %s", n_found, kind, arg, id_kind)
+              : xasprintf("no %s \"%s\"", kind, arg));
+    return NULL;
+}
+
 static struct tm_filter *
 find_filter_arg(const struct tm_model *model, const char *arg, char **error)
 {
     struct tm_filter *found = tm_model_find_filter(model, arg);
-    size_t n = 0;
 
-    if (found) {
-        return found;
-    }
-    for (size_t i = 0; i < model->n_filters; i++) {
-        if (!strcmp(model->filters[i]->name, arg)) {
-            found = model->filters[i];
-            n++;
-        }
-    }
-    if (n == 1) {
-        return found;
-    }
-    *error = (n ? xasprintf("%"PRIuSIZE" traffic_mirror_filters are named "
-                            "\"%s\": use the UUID", n, arg)
-              : xasprintf("no traffic_mirror_filter \"%s\"", arg));
-    return NULL;
+    return (found ? found
+            : find_named((void *const *) model->filters, model->n_filters,
+                         offsetof(struct tm_filter, name), arg,
+                         "traffic_mirror_filter", "UUID", error));
 }
 
 static struct tm_session *
 find_session_arg(const struct tm_model *model, const char *arg, char **error)
 {
     struct tm_session *found = tm_model_find_session(model, arg);
-    size_t n = 0;
 
-    if (found) {
-        return found;
-    }
-    for (size_t i = 0; i < model->n_sessions; i++) {
-        if (!strcmp(model->sessions[i]->name, arg)) {
-            found = model->sessions[i];
-            n++;
-        }
-    }
-    if (n == 1) {
-        return found;
-    }
-    *error = (n ? xasprintf("%"PRIuSIZE" traffic_mirror_sessions are named "
-                            "\"%s\": use the UUID", n, arg)
-              : xasprintf("no traffic_mirror_session \"%s\"", arg));
-    return NULL;
+    return (found ? found
+            : find_named((void *const *) model->sessions, model->n_sessions,
+                         offsetof(struct tm_session, name), arg,
+                         "traffic_mirror_session", "UUID", error));
+}
+
+static struct tm_port *
+find_port_arg(const struct tm_model *model, const char *arg, char **error)
+{
+    struct tm_port *found = tm_model_find_port(model, arg);
+
+    return (found ? found
+            : find_named((void *const *) model->ports, model->n_ports,
+                         offsetof(struct tm_port, name), arg, "port",
+                         "port id", error));
 }
 
 static struct tm_rule *
@@ -586,27 +704,9 @@ cmd_filter_del(struct ctl_context *ctx)
 static void
 put_rule_line(struct ds *s, const struct tm_rule *r)
 {
-    ds_put_format(s, "%s %s priority=%"PRIu32" %s %s %s", r->id,
-                  tm_direction_to_string(r->direction), r->priority,
-                  tm_action_to_string(r->action),
-                  tm_protocol_to_string(r->protocol),
-                  tm_ethertype_to_string(r->ethertype));
-    if (r->src.set) {
-        ds_put_cstr(s, " source_cidr_block=");
-        tm_cidr_format(&r->src, s);
-    }
-    if (r->src_ports.set) {
-        ds_put_cstr(s, " source_port_range=");
-        tm_port_range_format(&r->src_ports, s);
-    }
-    if (r->dst.set) {
-        ds_put_cstr(s, " destination_cidr_block=");
-        tm_cidr_format(&r->dst, s);
-    }
-    if (r->dst_ports.set) {
-        ds_put_cstr(s, " destination_port_range=");
-        tm_port_range_format(&r->dst_ports, s);
-    }
+    ds_put_format(s, "%s %s priority=%"PRIu32" ", r->id,
+                  tm_direction_to_string(r->direction), r->priority);
+    tm_rule_format_conditions(r, s);
     if (r->description[0]) {
         ds_put_format(s, " description=\"%s\"", r->description);
     }
@@ -1852,6 +1952,100 @@ cmd_compile(struct ctl_context *ctx)
     return error;
 }
 
+/* "trace": why a packet is mirrored or not (lib/tm-explain), and with
+ * --live whether the switch agrees (lib/tm-live). */
+static char *
+trace_facts(struct tm_bindings *b, const char **origin)
+{
+    char *error = NULL;
+
+    if (trace_live && bindings_file) {
+        return xstrdup("--live and --bindings both give the hypervisor's "
+                       "facts: use one");
+    }
+    if (trace_live) {
+        *origin = live_options.bridge;
+        live_options.timeout_ms = timeout_ms;
+        return tm_live_read_bindings(&live_options, b);
+    }
+    if (bindings_file) {
+        *origin = bindings_file;
+        error = tm_bindings_from_file(bindings_file, b);
+        if (error) {
+            char *wrapped = xasprintf("%s: %s", bindings_file, error);
+            free(error);
+            error = wrapped;
+        }
+        return error;
+    }
+    /* Without facts, a patched switch and a 1500-byte underlay: what the
+     * seeds describe. */
+    *origin = "assumed: no --live or --bindings";
+    b->nonlocal_src = true;
+    return NULL;
+}
+
+static char *
+cmd_trace(struct ctl_context *ctx)
+{
+    struct tm_model db_model, *model;
+    struct tm_bindings bindings;
+    struct flow_wildcards wc;
+    struct flow flow;
+    char *error = NULL;
+
+    if (!trace_source || !trace_direction_set) {
+        return xstrdup("trace: --source=PORT and --direction=ingress|egress "
+                       "are required");
+    }
+    if (model_file) {
+        model = load_model_file(model_file, &error);
+        if (!model) {
+            return error;
+        }
+    } else {
+        model = &db_model;
+        read_model(ctx, model);
+    }
+    tm_bindings_init(&bindings);
+
+    const char *origin = NULL;
+    const struct tm_port *source = find_port_arg(model, trace_source, &error);
+    if (!error) {
+        error = tm_explain_parse_flow(ctx->argv[1], &flow, &wc);
+    }
+    if (!error) {
+        error = trace_facts(&bindings, &origin);
+    }
+    if (!error) {
+        struct tm_explain ex;
+        bool agree = true;
+
+        struct ds live = DS_EMPTY_INITIALIZER;
+
+        tm_explain_init(&ex);
+        tm_explain_run(model, &bindings, source, trace_direction, &flow, &wc,
+                       &ex);
+        ex.facts_origin = origin;
+        if (trace_live) {
+            error = tm_live_run(&live_options, model, &bindings, &ex,
+                                ctx->argv[1], &flow, &wc, &live, &agree);
+        }
+        tm_explain_format(&ex, &ctx->output);
+        ds_put_buffer(&ctx->output, live.string, live.length);
+        ctx->status = agree ? 0 : 2;
+        ds_destroy(&live);
+        tm_explain_destroy(&ex);
+    }
+
+    tm_bindings_destroy(&bindings);
+    tm_model_destroy(model);
+    if (model != &db_model) {
+        free(model);
+    }
+    return error;
+}
+
 /* The command table. */
 
 static const struct ctl_command all_commands[] = {
@@ -1912,6 +2106,8 @@ static const struct ctl_command all_commands[] = {
 
     { "validate", "MODEL.json", 1, 1, CTL_FILE, cmd_validate },
     { "compile", "MODEL.json", 1, 1, CTL_FILE, cmd_compile },
+    { "trace", "--source=PORT --direction=ingress|egress [--live] FLOW", 1,
+      1, CTL_MODEL, cmd_trace },
 };
 
 static const struct ctl_command *
@@ -2008,14 +2204,21 @@ run_command(const struct ctl_command *command, int argc, char *argv[])
     };
     char *error = NULL;
 
-    if (command->kind != CTL_FILE) {
+    enum ctl_kind kind = command->kind;
+    if (kind == CTL_MODEL) {
+        kind = model_file ? CTL_FILE : CTL_READ;
+    }
+    if (kind != CTL_FILE) {
         ctx.idl = ovsdb_idl_create(db, &tmrec_idl_class, true, true);
         /* Given a cluster's remotes, use its leader, which has every
          * committed write; given one server, use that server. */
         ovsdb_idl_set_leader_only(ctx.idl, strchr(db, ',') != NULL);
     }
 
-    switch (command->kind) {
+    switch (kind) {
+    case CTL_MODEL:
+        OVS_NOT_REACHED();
+
     case CTL_FILE:
         error = command->run(&ctx);
         break;
@@ -2051,4 +2254,7 @@ run_command(const struct ctl_command *command, int argc, char *argv[])
     fputs(ds_cstr(&ctx.output), stdout);
     ds_destroy(&ctx.output);
     ovsdb_idl_destroy(ctx.idl);
+    if (ctx.status) {
+        exit(ctx.status);
+    }
 }

@@ -1,5 +1,5 @@
 /*
- * tmirror-controller: questions to the running ovs-vswitchd.
+ * tmirror: questions to the running ovs-vswitchd (see tm-vswitchd.h).
  */
 #include <config.h>
 #include "tm-vswitchd.h"
@@ -50,9 +50,11 @@ tm_vswitchd_call(const char *ctl, const char *command, int argc,
     if (error) {
         return error;
     }
-    error = unixctl_client_transact(client, command, argc,
-                                    CONST_CAST(char **, argv), &result,
-                                    &err);
+    /* unixctl_client_transact() does not change the arguments; its
+     * prototype just lacks the const.  (CONST_CAST() can't be used: clang
+     * rejects its type check between 'const char **' and 'char **'.) */
+    error = unixctl_client_transact(client, command, argc, (char **) argv,
+                                    &result, &err);
     jsonrpc_close(client);
     if (error) {
         free(result);
@@ -158,6 +160,19 @@ tm_vswitchd_route(const char *ctl, const char *ip, char **bridge,
     }
     free(reply);
     return ok;
+}
+
+char *
+tm_vswitchd_route_src(const char *ctl, const char *ip)
+{
+    const char *argv[] = { ip };
+    char *reply, *src = NULL;
+
+    if (!tm_vswitchd_call(ctl, "ovs/route/lookup", 1, argv, &reply)) {
+        src = tm_line_value(reply, "src");
+    }
+    free(reply);
+    return src;
 }
 
 int

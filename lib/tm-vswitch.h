@@ -1,5 +1,5 @@
 /*
- * tmirror-controller: the local Open_vSwitch database.
+ * tmirror: the local Open_vSwitch database of a hypervisor.
  *
  * Reads what the compiler needs to know about this hypervisor (struct
  * tm_bindings): which VM ports are on the integration bridge and at which
@@ -12,6 +12,10 @@
  * back if someone changes them.  It creates the bridge too if it does not
  * exist (fail_mode=secure, as ovn-controller does), so that a hypervisor
  * needs no setup beyond running the controller.
+ *
+ * The controller uses it to program the bridge; "tmirror-ctl trace --live"
+ * reads the same bindings (without a transaction) to know what the
+ * controller compiled from.
  */
 #ifndef TM_VSWITCH_H
 #define TM_VSWITCH_H 1
@@ -21,6 +25,7 @@
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
+struct ovsrec_bridge;
 struct svec;
 struct tm_bindings;
 
@@ -44,6 +49,10 @@ void tm_vswitch_register(struct ovsdb_idl *);
 void tm_vswitch_run(struct ovsdb_idl *, struct ovsdb_idl_txn *,
                     const struct tm_vswitch_config *, struct tm_bindings *,
                     struct svec *warnings);
+
+/* The bridge named 'name', or NULL. */
+const struct ovsrec_bridge *tm_vswitch_find_bridge(struct ovsdb_idl *,
+                                                   const char *name);
 
 /* external_ids:system-id of the Open_vSwitch row, or NULL. */
 const char *tm_vswitch_system_id(struct ovsdb_idl *);

@@ -1,7 +1,8 @@
 /*
- * tmirror-controller: questions to the running ovs-vswitchd, through its
- * unixctl socket (what "ovs-appctl" does): which routes and neighbours its
- * native tunneling uses, its coverage counters, and seeding a neighbour.
+ * tmirror: questions to the running ovs-vswitchd, through its unixctl
+ * socket (what "ovs-appctl" does): which routes and neighbours its native
+ * tunneling uses, its coverage counters, and seeding a neighbour, for the
+ * controller; ofproto/trace for "tmirror-ctl trace --live".
  *
  * Calls are synchronous and local; each returns quickly or fails when the
  * switch is not running.
@@ -62,6 +63,10 @@ void tm_vswitchd_tally_destroy(struct tm_vswitchd_tally *);
  * route. */
 bool tm_vswitchd_route(const char *ctl, const char *ip, char **bridge,
                        bool *on_link);
+
+/* The source address that native tunneling uses toward 'ip' (the "src"
+ * of "ovs/route/lookup"), malloc'd, or NULL if there is no route. */
+char *tm_vswitchd_route_src(const char *ctl, const char *ip);
 
 /* Seeds the tunnel neighbour cache: 'ip' is at 'mac' behind 'bridge'. */
 int tm_vswitchd_neigh_set(const char *ctl, const char *bridge,

@@ -1,5 +1,5 @@
 /*
- * tmirror-controller: the local Open_vSwitch database.
+ * tmirror: the local Open_vSwitch database (see tm-vswitch.h).
  */
 #include <config.h>
 #include "tm-vswitch.h"
@@ -52,8 +52,8 @@ tm_vswitch_system_id(struct ovsdb_idl *idl)
     return ovs ? smap_get(&ovs->external_ids, "system-id") : NULL;
 }
 
-static const struct ovsrec_bridge *
-tm_find_bridge(struct ovsdb_idl *idl, const char *name)
+const struct ovsrec_bridge *
+tm_vswitch_find_bridge(struct ovsdb_idl *idl, const char *name)
 {
     const struct ovsrec_bridge *br;
 
@@ -175,7 +175,7 @@ tm_vswitch_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                const struct tm_vswitch_config *cfg,
                struct tm_bindings *b, struct svec *warnings)
 {
-    const struct ovsrec_bridge *br = tm_find_bridge(idl, cfg->bridge);
+    const struct ovsrec_bridge *br = tm_vswitch_find_bridge(idl, cfg->bridge);
 
     if (!br) {
         if (txn) {
