@@ -54,6 +54,7 @@
 #include "socket-util.h"
 #include "timeval.h"
 #include "tm-api.h"
+#include "tm-parse.h"
 #include "tm-api-auth.h"
 #include "tmirror-idl.h"
 #include "unixctl.h"
@@ -64,14 +65,16 @@ VLOG_DEFINE_THIS_MODULE(tmirror_apid);
 
 /* Options. */
 static char *nb_remote;
-static char *listen_addr;
+static char *listen_addr = "127.0.0.1:9696";
+static struct tm_ip listen_ip;      /* --listen, parsed. */
+static uint16_t listen_port;
 static char *port_file;
 static char *creds_file;
 static char *unixctl_path;
-static long max_body = 1 << 20;         /* Bytes. */
+static uint32_t max_body = 1 << 20;         /* Bytes. */
 static long max_headers = 16 << 10;     /* Bytes. */
-static long max_connections = 256;
-static long timeout_s = 30;
+static uint32_t max_connections = 256;
+static uint32_t timeout_s = 30;
 
 /* A request on its way from the HTTP thread to the database thread and
  * back. */
@@ -349,7 +352,7 @@ apid_request_cb(struct evhttp_request *req, void *aux OVS_UNUSED)
     size_t body_len = evbuffer_get_length(body);
     if (body_len > max_body) {
         char *msg = xasprintf("request body: %"PRIuSIZE" bytes is over the "
-                              "limit of %ld bytes", body_len, max_body);
+                              "limit of %"PRIu32" bytes", body_len, max_body);
         apid_refuse(job, 413, "VPC.0413", msg);
         free(msg);
         return;
@@ -448,26 +451,12 @@ apid_unixctl_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
 static void
 apid_listen(void)
 {
-    char *copy = xstrdup(listen_addr);
-    char *colon = strrchr(copy, ':');
-    char *end;
-
-    if (!colon) {
-        ovs_fatal(0, "--listen: \"%s\" is not HOST:PORT", listen_addr);
-    }
-    *colon = '\0';
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535) {
-        ovs_fatal(0, "--listen: \"%s\" is not a port number", colon + 1);
-    }
-    const char *host = copy;
-    if (host[0] == '[') {
-        host++;
-        copy[strlen(copy) - 1] = '\0';
-    }
+    struct ds host_ds = DS_EMPTY_INITIALIZER;
+    tm_ip_format(&listen_ip, &host_ds);
+    const char *host = ds_cstr(&host_ds);
 
     struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(
-        http, host, port);
+        http, host, listen_port);
     if (!bound) {
         ovs_fatal(errno, "--listen: can't listen on %s", listen_addr);
     }
@@ -488,7 +477,7 @@ apid_listen(void)
             ovs_fatal(errno, "%s: can't write the port", port_file);
         }
     }
-    free(copy);
+    ds_destroy(&host_ds);
 }
 
 int
@@ -596,18 +585,6 @@ main(int argc, char *argv[])
     return 0;
 }
 
-static long
-apid_number_arg(const char *option, const char *arg, long min, long max)
-{
-    char *end;
-    long value = strtol(arg, &end, 10);
-    if (*end || value < min || value > max) {
-        ovs_fatal(0, "%s: \"%s\" is not a number between %ld and %ld",
-                  option, arg, min, max);
-    }
-    return value;
-}
-
 static void
 parse_options(int argc, char *argv[])
 {
@@ -651,7 +628,7 @@ parse_options(int argc, char *argv[])
             nb_remote = xstrdup(optarg);
             break;
         case OPT_LISTEN:
-            listen_addr = xstrdup(optarg);
+            listen_addr = optarg;
             break;
         case OPT_PORT_FILE:
             port_file = xstrdup(optarg);
@@ -660,15 +637,15 @@ parse_options(int argc, char *argv[])
             creds_file = xstrdup(optarg);
             break;
         case OPT_MAX_BODY:
-            max_body = apid_number_arg("--max-body", optarg, 1024,
-                                       64 << 20);
+            tm_parse_uint_option("--max-body", optarg, 1024, 64 << 20,
+                                 &max_body);
             break;
         case OPT_MAX_CONNECTIONS:
-            max_connections = apid_number_arg("--max-connections", optarg,
-                                              1, 65536);
+            tm_parse_uint_option("--max-connections", optarg, 1, 65536,
+                                 &max_connections);
             break;
         case OPT_TIMEOUT:
-            timeout_s = apid_number_arg("--timeout", optarg, 1, 3600);
+            tm_parse_uint_option("--timeout", optarg, 1, 3600, &timeout_s);
             break;
         case OPT_UNIXCTL:
             unixctl_path = xstrdup(optarg);
@@ -695,8 +672,12 @@ parse_options(int argc, char *argv[])
         ovs_fatal(0, "--credentials=FILE is required: every request must "
                   "be signed with a key from it");
     }
-    if (!listen_addr) {
-        listen_addr = xstrdup("127.0.0.1:9696");
+    /* Checked now, before anything starts: loopback unless told
+     * otherwise. */
+    char *error = tm_parse_listen("--listen", listen_addr, "127.0.0.1",
+                                  &listen_ip, &listen_port);
+    if (error) {
+        ovs_fatal(0, "%s", error);
     }
     if (!nb_remote) {
         const char *env = getenv("TMIRROR_NB_DB");

@@ -34,6 +34,7 @@
 #include "packets.h"
 #include "socket-util.h"
 #include "timeval.h"
+#include "tm-parse.h"
 #include "tm-pcap.h"
 #include "unixctl.h"
 #include "util.h"
@@ -633,14 +634,10 @@ parse_options(int argc, char *argv[])
             pcap_opts.rotate_size = parse_size(optarg);
             break;
         case OPT_ROTATE_SECONDS: {
-            char *end;
-            errno = 0;
-            long n = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || n <= 0
-                || n > INT_MAX / 1000) {
-                ovs_fatal(0, "--rotate-seconds: \"%s\" is not a positive "
-                          "number of seconds", optarg);
-            }
+            /* In ms, the rotation deadline must fit an int. */
+            uint32_t n;
+            tm_parse_uint_option("--rotate-seconds", optarg, 1,
+                                 INT_MAX / 1000, &n);
             pcap_opts.rotate_seconds = n;
             break;
         }

@@ -71,7 +71,7 @@ static bool mirror_only;            /* --pipeline=mirror-only. */
  * that saw traffic change: 1,000 hypervisors at the default make 100
  * small transactions a second. */
 #define TM_STATS_INTERVAL_MAX 3600
-static int stats_interval = 10;
+static uint32_t stats_interval = 10;
 static bool metrics_enabled;        /* --metrics. */
 static struct tm_ip metrics_ip;
 static uint16_t metrics_port;
@@ -89,6 +89,12 @@ struct controller {
     struct tm_ofctrl *ofctrl;
     struct tm_reach *reach;
     uint64_t counters_published;    /* Transactions that carried them. */
+    /* The switch's latest counters by session and rule id (see
+     * controller_counters()), and the reading and model they are from. */
+    struct tm_counters counters;
+    bool counters_valid;
+    long long int counters_when;
+    uint64_t counters_runs;
     struct tm_features features;
     bool probed;                    /* 'features' is from a probe. */
     int64_t desired_cfg;
@@ -214,12 +220,39 @@ cmd_source_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* The switch's latest counters by session and rule id, or NULL before its
+ * first answer; '*whenp' says when it answered.  Summed once per reading
+ * of the switch (or change of the model), however many views (the stats
+ * command, the database, the metrics) look at them. */
+static const struct tm_counters *
+controller_counters(struct controller *c, long long int *whenp)
+{
+    long long int when;
+    const struct hmap *flows = tm_ofctrl_counters(c->ofctrl, &when);
+
+    if (!flows) {
+        return NULL;
+    }
+    if (!c->counters_valid || when != c->counters_when
+        || c->runs != c->counters_runs) {
+        tm_counters_clear(&c->counters);
+        tm_stats_collect(&c->model, flows, &c->counters);
+        c->counters_valid = true;
+        c->counters_when = when;
+        c->counters_runs = c->runs;
+    }
+    if (whenp) {
+        *whenp = when;
+    }
+    return &c->counters;
+}
+
 static void
 cmd_stats(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
 {
     struct controller *c = c_;
     long long int when;
-    const struct hmap *counters = tm_ofctrl_counters(c->ofctrl, &when);
+    const struct tm_counters *counters = controller_counters(c, &when);
 
     if (!counters) {
         unixctl_command_reply_error(conn, "no counters yet: the switch has "
@@ -228,12 +261,8 @@ cmd_stats(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
-    struct tm_counters by_id;
-    tm_counters_init(&by_id);
-    tm_stats_collect(&c->model, counters, &by_id);
-    char *error = tm_counters_format(&c->model, &by_id,
+    char *error = tm_counters_format(&c->model, counters,
                                      argc > 1 ? argv[1] : NULL, NULL, 0, &s);
-    tm_counters_destroy(&by_id);
     if (error) {
         unixctl_command_reply_error(conn, error);
         free(error);
@@ -254,22 +283,18 @@ publish_counters(struct controller *c, const struct ovsdb_idl *idl,
                  long long int *published_when)
 {
     long long int when;
-    const struct hmap *flows = tm_ofctrl_counters(c->ofctrl, &when);
+    const struct tm_counters *counters = controller_counters(c, &when);
 
-    if (!stats_interval || !flows || time_msec() < *next_publish
+    if (!stats_interval || !counters || time_msec() < *next_publish
         || when == *published_when) {
         return;
     }
 
-    struct tm_counters by_id;
-    tm_counters_init(&by_id);
-    tm_stats_collect(&c->model, flows, &by_id);
     /* 'when' is monotonic time; the row says wall-clock time. */
     long long int wall = time_wall_msec() - (time_msec() - when);
-    if (tm_hv_publish_counters(idl, c->name, &by_id, wall)) {
+    if (tm_hv_publish_counters(idl, c->name, counters, wall)) {
         c->counters_published++;
     }
-    tm_counters_destroy(&by_id);
     *published_when = when;
     *next_publish = time_msec() + stats_interval * 1000LL;
 }
@@ -378,12 +403,11 @@ metrics_get_state(const struct controller *c, struct metrics_state *st)
 
 /* The whole exposition (docs/controller.rst lists the metrics). */
 static void
-metrics_format(const struct controller *c, const struct metrics_state *st,
+metrics_format(struct controller *c, const struct metrics_state *st,
                struct ds *out)
 {
     struct ds labels = DS_EMPTY_INITIALIZER;
     struct ds info = DS_EMPTY_INITIALIZER;
-    long long int when;
 
     tm_prom_label(&labels, "hypervisor", st->name ? st->name : "");
     ds_put_cstr(&info, ds_cstr(&labels));
@@ -393,13 +417,9 @@ metrics_format(const struct controller *c, const struct metrics_state *st,
                    "stock, or unknown before the switch answers).", &info,
                    1);
 
-    const struct hmap *counters = tm_ofctrl_counters(c->ofctrl, &when);
+    const struct tm_counters *counters = controller_counters(c, NULL);
     if (counters) {
-        struct tm_counters by_id;
-        tm_counters_init(&by_id);
-        tm_stats_collect(&c->model, counters, &by_id);
-        tm_stats_metrics(&c->model, &by_id, &labels, out);
-        tm_counters_destroy(&by_id);
+        tm_stats_metrics(&c->model, counters, &labels, out);
     }
 
     tm_prom_single(out, "tmirror_desired_cfg", "gauge", "The configuration "
@@ -510,6 +530,7 @@ main(int argc, char *argv[])
     c.ofctrl = tm_ofctrl_create();
     c.reach = tm_reach_create();
     sset_init(&c.warnings);
+    tm_counters_init(&c.counters);
     if (metrics_enabled) {
         /* Bound before detaching, so that a port in use is an error the
          * operator sees. */
@@ -717,6 +738,7 @@ main(int argc, char *argv[])
     tm_engine_destroy(&c.engine);
     tm_model_destroy(&c.model);
     sset_destroy(&c.warnings);
+    tm_counters_destroy(&c.counters);
     free(sysname);
     service_stop();
     return 0;
@@ -790,28 +812,14 @@ parse_options(int argc, char *argv[])
         case OPT_TUNNEL_PORT:
             vs_cfg.tunnel_port = xstrdup(optarg);
             break;
-        case OPT_TUNNEL_MTU: {
-            char *end;
-            long mtu = strtol(optarg, &end, 10);
-            if (*end || mtu < TM_MTU_MIN || mtu > TM_MTU_MAX) {
-                ovs_fatal(0, "--tunnel-mtu: \"%s\" is not an MTU between "
-                          "%d and %d", optarg, TM_MTU_MIN, TM_MTU_MAX);
-            }
-            vs_cfg.tunnel_mtu = mtu;
+        case OPT_TUNNEL_MTU:
+            tm_parse_uint_option("--tunnel-mtu", optarg, TM_MTU_MIN,
+                                 TM_MTU_MAX, &vs_cfg.tunnel_mtu);
             break;
-        }
-        case OPT_STATS_INTERVAL: {
-            char *end;
-            long secs = strtol(optarg, &end, 10);
-            if (!optarg[0] || *end || secs < 0
-                || secs > TM_STATS_INTERVAL_MAX) {
-                ovs_fatal(0, "--stats-interval: \"%s\" is not a number of "
-                          "seconds between 0 and %d", optarg,
-                          TM_STATS_INTERVAL_MAX);
-            }
-            stats_interval = secs;
+        case OPT_STATS_INTERVAL:
+            tm_parse_uint_option("--stats-interval", optarg, 0,
+                                 TM_STATS_INTERVAL_MAX, &stats_interval);
             break;
-        }
         case OPT_DATAPATH_TYPE:
             vs_cfg.datapath_type = xstrdup(optarg);
             break;

@@ -284,6 +284,16 @@ tm_parse_uint(const char *field, const char *s, uint32_t min, uint32_t max,
     return NULL;
 }
 
+void
+tm_parse_uint_option(const char *option, const char *arg, uint32_t min,
+                     uint32_t max, uint32_t *value)
+{
+    char *error = tm_parse_uint(option, arg, min, max, value);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+}
+
 char *
 tm_check_uint(const char *field, long long int value, uint32_t min,
               uint32_t max)

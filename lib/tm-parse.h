@@ -25,6 +25,14 @@
 char *tm_parse_uint(const char *field, const char *s, uint32_t min,
                     uint32_t max, uint32_t *value) OVS_WARN_UNUSED_RESULT;
 
+/* For a program's command-line options: parses 'arg', the value of
+ * 'option', as tm_parse_uint() does, and exits with its message (which
+ * names the option and the range) if it is not an integer in [min, max].
+ * Daemons parse their numeric options with it, so that they all accept
+ * and refuse the same way. */
+void tm_parse_uint_option(const char *option, const char *arg, uint32_t min,
+                          uint32_t max, uint32_t *value);
+
 /* Checks an integer that was already parsed (e.g. from a JSON number). */
 char *tm_check_uint(const char *field, long long int value, uint32_t min,
                     uint32_t max) OVS_WARN_UNUSED_RESULT;

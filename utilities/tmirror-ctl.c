@@ -282,11 +282,8 @@ parse_options(int argc, char *argv[])
             trace_options = true;
             break;
         case OPT_TUNNEL_MTU:
-            error = tm_parse_uint("--tunnel-mtu", optarg, TM_MTU_MIN,
-                                  TM_MTU_MAX, &live_options.tunnel_mtu);
-            if (error) {
-                ovs_fatal(0, "%s", error);
-            }
+            tm_parse_uint_option("--tunnel-mtu", optarg, TM_MTU_MIN,
+                                 TM_MTU_MAX, &live_options.tunnel_mtu);
             trace_options = true;
             break;
         case OPT_IN_PORT:

@@ -156,6 +156,24 @@ else
     fail "filters: $after before the refused requests, $final after"
 fi
 
+# Bad options are refused before the daemon starts, naming the option and
+# the limit (the same parsers as the controller's and the collector's).
+apid=${TMIRROR_APID:-$here/../../build/bin/tmirror-apid}
+touch "$tmp/creds" && chmod 600 "$tmp/creds"
+for case in '--max-body=1|--max-body: 1 is out of range 1024-67108864' \
+            '--max-connections=0|--max-connections: 0 is out of range 1-65536' \
+            '--timeout=ten|--timeout: "ten" is not a decimal integer in range 1-3600' \
+            '--listen=127.0.0.1|--listen: "127.0.0.1" is not HOST:PORT, :PORT or PORT (a port is a decimal integer in range 0-65535)' \
+            '--listen=[::1]|--listen: "[::1]" is not [IPV6]:PORT (the port follows the bracket and a colon)'; do
+    opt=${case%%|*} msg="tmirror-apid: ${case#*|}"
+    out=$("$apid" --credentials="$tmp/creds" "$opt" 2>&1)
+    if [ $? != 0 ] && [ "$out" = "$msg" ]; then
+        ok "refused: $opt"
+    else
+        fail "$opt: expected \"$msg\", got \"$out\""
+    fi
+done
+
 # docs/api.rst's curl example, as written there.
 example=$(sed -n '/^\.\. curl-example-begin/,/^\.\. curl-example-end/p' \
     "$here/../../docs/api.rst" | sed -n 's/^    //p')
