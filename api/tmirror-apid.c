@@ -86,6 +86,9 @@ struct apid_job {
     long long int start;                /* time_msec(). */
     char *access_key;                   /* For the access log. */
     char *raw_query;                    /* Likewise; NULL if none. */
+    char *raw_path;                     /* Likewise, still percent-encoded:
+                                         * a decoded one could put a
+                                         * newline in the log. */
 };
 
 /* Shared between the threads, under 'mutex'. */
@@ -96,6 +99,7 @@ static struct ovs_list done OVS_GUARDED_BY(mutex)
     = OVS_LIST_INITIALIZER(&done);
 static struct latch job_latch;          /* Wakes the database thread. */
 static struct event *done_event;        /* Wakes the HTTP thread. */
+static struct event *stop_event;        /* Ends the HTTP thread's loop. */
 
 /* HTTP thread only. */
 static struct event_base *base;
@@ -119,6 +123,7 @@ apid_job_free(struct apid_job *job)
         json_destroy(job->resp.body);
         free(job->access_key);
         free(job->raw_query);
+        free(job->raw_path);
         free(job);
     }
 }
@@ -172,8 +177,9 @@ apid_reply(struct apid_job *job)
     evbuffer_free(buf);
 
     VLOG_INFO("%s %s%s%s %d %lldms key=%s request_id=%s",
-              job->api.method, job->api.path, job->raw_query ? "?" : "",
-              job->raw_query ? job->raw_query : "", job->resp.status, time_msec() - job->start, job->access_key,
+              job->api.method, job->raw_path ? job->raw_path : "-",
+              job->raw_query ? "?" : "", job->raw_query ? job->raw_query : "",
+              job->resp.status, time_msec() - job->start, job->access_key,
               job->api.request_id);
 }
 
@@ -275,8 +281,10 @@ apid_parse_query(const char *raw, struct smap *query)
         if (eq) {
             *eq = '\0';
         }
-        char *key = evhttp_uridecode(pair, 1, NULL);
-        char *value = evhttp_uridecode(eq ? eq + 1 : "", 1, NULL);
+        /* '+' stays '+', as the signature's canonical query reads it:
+         * the request acted on is the one that was signed. */
+        char *key = evhttp_uridecode(pair, 0, NULL);
+        char *value = evhttp_uridecode(eq ? eq + 1 : "", 0, NULL);
         if (!key || !value) {
             ok = false;
         } else {
@@ -339,6 +347,7 @@ apid_request_cb(struct evhttp_request *req, void *aux OVS_UNUSED)
     const char *raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
     char *path = raw_path ? evhttp_uridecode(raw_path, 0, NULL) : NULL;
     job->raw_query = raw_query && raw_query[0] ? xstrdup(raw_query) : NULL;
+    job->raw_path = raw_path ? xstrdup(raw_path) : NULL;
     if (!path || !apid_parse_query(raw_query, &job->api.query)) {
         free(path);
         job->api.path = xstrdup(raw_path ? raw_path : "?");
@@ -410,8 +419,8 @@ apid_request_cb(struct evhttp_request *req, void *aux OVS_UNUSED)
     int status = tm_api_auth_check(creds, &areq, time(NULL), &reason);
     smap_destroy(&headers);
     if (status) {
-        VLOG_WARN("%s %s refused (%d): %s", job->api.method, path, status,
-                  reason);
+        VLOG_WARN("%s %s refused (%d): %s", job->api.method, job->raw_path,
+                  status, reason);
         apid_refuse(job, status,
                     (status == 403 ? "VPC.0403"
                      : status == 401 ? "APIGW.0301" : "VPC.0001"),
@@ -428,6 +437,13 @@ apid_request_cb(struct evhttp_request *req, void *aux OVS_UNUSED)
     ovs_list_push_back(&pending, &job->node);
     ovs_mutex_unlock(&mutex);
     latch_set(&job_latch);
+}
+
+static void
+apid_stop_cb(evutil_socket_t fd OVS_UNUSED, short what OVS_UNUSED,
+             void *aux OVS_UNUSED)
+{
+    event_base_loopbreak(base);
 }
 
 static void *
@@ -467,9 +483,7 @@ apid_listen(void)
     if (getsockname(fd, (struct sockaddr *) &ss, &len)) {
         ovs_fatal(errno, "getsockname");
     }
-    int bound_port = ss.ss_family == AF_INET6
-        ? ntohs(((struct sockaddr_in6 *) &ss)->sin6_port)
-        : ntohs(((struct sockaddr_in *) &ss)->sin_port);
+    int bound_port = ss_get_port(&ss);
     VLOG_INFO("listening on %s port %d", host, bound_port);
     if (port_file) {
         FILE *f = fopen(port_file, "w");
@@ -523,6 +537,7 @@ main(int argc, char *argv[])
     evhttp_set_gencb(http, apid_request_cb, NULL);
     apid_listen();
     done_event = event_new(base, -1, 0, apid_done_cb, NULL);
+    stop_event = event_new(base, -1, 0, apid_stop_cb, NULL);
     latch_init(&job_latch);
     daemonize_complete();
 
@@ -577,7 +592,10 @@ main(int argc, char *argv[])
     }
 
     VLOG_INFO("exiting");
-    event_base_loopbreak(base);
+    /* Not event_base_loopbreak() from this thread: a loop that has not
+     * started yet forgets it, and the join would wait forever; an active
+     * event waits for the loop. */
+    event_active(stop_event, 0, 0);
     xpthread_join(http_thread, NULL);
     ovsdb_idl_destroy(idl);
     unixctl_server_destroy(unixctl);

@@ -19,6 +19,7 @@
 #include "packets.h"
 #include "tm-model.h"
 #include "tm-parse.h"
+#include "socket-util.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(tm_metrics);
@@ -140,9 +141,7 @@ tm_metrics_bound_port(int fd)
     if (getsockname(fd, (struct sockaddr *) &ss, &len)) {
         return 0;
     }
-    return ntohs(ss.ss_family == AF_INET6
-                 ? ((struct sockaddr_in6 *) &ss)->sin6_port
-                 : ((struct sockaddr_in *) &ss)->sin_port);
+    return ss_get_port(&ss);
 }
 
 char *

@@ -156,6 +156,32 @@ else
     fail "filters: $after before the refused requests, $final after"
 fi
 
+# A '+' in the query is a '+', as the signature read it, not a space: the
+# daemon acts on the request that was signed.
+echo '{"traffic_mirror_filter": {"name": "plus-test", "description": "a+b"}}' \
+    > "$tmp/plus.json"
+check "create a filter described a+b" 201 \
+    "$(call POST "$FILTERS" "$tmp/plus.json")"
+plus_id=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["traffic_mirror_filter"]["id"])' "$tmp/out")
+check "list ?description=a+b" 200 "$(call GET "$FILTERS?description=a+b")"
+n=$(python3 -c 'import json, sys
+print(len(json.load(open(sys.argv[1]))["traffic_mirror_filters"]))' "$tmp/out")
+if [ "$n" = 1 ]; then ok "?description=a+b finds it"; else fail "?description=a+b found $n"; fi
+check "delete it" 204 "$(call DELETE "$FILTERS/$plus_id")"
+
+# A percent-encoded newline in the path stays encoded in the access log:
+# a client cannot write log lines of its own.
+call GET "$EP/v3/$PROJECT/vpc/x%0Aforged-line" > /dev/null
+sleep 0.2
+if grep -q '^forged-line' "$TMIRROR_API_DIR/apid.log"; then
+    fail "a decoded newline reached the log"
+elif grep -q 'x%0Aforged-line' "$TMIRROR_API_DIR/apid.log"; then
+    ok "the log has the path as sent, encoded"
+else
+    fail "the request is not in the log"
+fi
+
 # Bad options are refused before the daemon starts, naming the option and
 # the limit (the same parsers as the controller's and the collector's).
 apid=${TMIRROR_APID:-$here/../../build/bin/tmirror-apid}
