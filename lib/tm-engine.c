@@ -28,6 +28,7 @@ tm_engine_init(struct tm_engine *e)
     tm_flow_table_init(&e->pipeline);
     svec_init(&e->pipeline_warnings);
     tm_flow_table_init(&e->desired);
+    e->collided = false;
 }
 
 static void
@@ -55,6 +56,7 @@ tm_engine_clear(struct tm_engine *e)
     tm_flow_table_clear(&e->pipeline);
     svec_clear(&e->pipeline_warnings);
     tm_flow_table_clear(&e->desired);
+    e->collided = false;
 }
 
 void
@@ -215,7 +217,9 @@ tm_pipeline_inputs(const struct tm_model *model, const struct tm_bindings *b)
     return ds_steal_cstr(&s);
 }
 
-/* Removes 'flows' (a part of the desired flows) from the desired flows. */
+/* Removes 'flows' (a part of the desired flows) from the desired flows.
+ * After a collision a removed key may have been another part's flow: the
+ * caller then rebuilds (tm_engine_rebuild()). */
 static void
 tm_engine_remove_part(struct tm_engine *e, const struct tm_flow_table *flows)
 {
@@ -231,7 +235,7 @@ tm_engine_remove_part(struct tm_engine *e, const struct tm_flow_table *flows)
 }
 
 /* Adds a copy of 'flows' to the desired flows.  A flow whose key another
- * part already has is left out and reported in 'warnings'. */
+ * part already has is left out and reported in 'warnings' (if nonnull). */
 static void
 tm_engine_add_part(struct tm_engine *e, const struct tm_flow_table *flows,
                    struct svec *warnings)
@@ -241,6 +245,10 @@ tm_engine_add_part(struct tm_engine *e, const struct tm_flow_table *flows,
     HMAP_FOR_EACH (flow, node, &flows->flows) {
         if (!tm_flow_table_add(&e->desired, flow->table_id, flow->priority,
                                flow->cookie, flow->match, flow->actions)) {
+            e->collided = true;
+            if (!warnings) {
+                continue;
+            }
             svec_add_nocopy(warnings, xasprintf(
                 "flow in table %"PRIu8" at priority %"PRIu16" with match "
                 "\"%s\" made twice: cookie %#"PRIx64" left out",
@@ -294,10 +302,30 @@ tm_engine_run_pipeline(struct tm_engine *e, const struct tm_model *model,
     tm_engine_add_part(e, &e->pipeline, &e->pipeline_warnings);
 }
 
+/* Makes the desired flows the pipeline's and every source's again, from
+ * the parts, which is what removing a part after a collision needs: the
+ * removed keys may have been the other part's flows, and flows left out
+ * may fit now. */
+static void
+tm_engine_rebuild(struct tm_engine *e)
+{
+    const struct shash_node **nodes = shash_sort(&e->sources);
+
+    tm_flow_table_clear(&e->desired);
+    e->collided = false;
+    tm_engine_add_part(e, &e->pipeline, NULL);
+    for (size_t i = 0; i < shash_count(&e->sources); i++) {
+        const struct tm_engine_source *src = nodes[i]->data;
+        tm_engine_add_part(e, &src->flows, NULL);
+    }
+    free(nodes);
+}
+
 void
 tm_engine_run(struct tm_engine *e, const struct tm_model *model,
               const struct tm_bindings *b, struct tm_engine_stats *stats)
 {
+    bool collided = e->collided;
     struct shash by_source = SHASH_INITIALIZER(&by_source);
     struct shash session_inputs = SHASH_INITIALIZER(&session_inputs);
     struct shash_node *node;
@@ -354,6 +382,15 @@ tm_engine_run(struct tm_engine *e, const struct tm_model *model,
 
     tm_compile_index_destroy(&by_source);
     shash_destroy_free_data(&session_inputs);
+
+    /* A collision before this run, or during it (a part added before
+     * another's old flows were removed): rare (bindings inconsistent for
+     * a moment), and then O(flows). */
+    if ((collided || e->collided)
+        && (stats->pipeline_compiled || stats->sources_compiled
+            || stats->sources_removed)) {
+        tm_engine_rebuild(e);
+    }
 }
 
 const struct tm_flow_table *

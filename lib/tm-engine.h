@@ -33,6 +33,10 @@ struct tm_engine {
     struct tm_flow_table pipeline;  /* Canonical. */
     struct svec pipeline_warnings;
     struct tm_flow_table desired;   /* Pipeline and every source's flows. */
+    /* A part's flow was left out of 'desired' because another part has a
+     * flow with the same key (bindings that are inconsistent for a
+     * moment).  Removing either part then needs 'desired' rebuilt. */
+    bool collided;
 };
 
 /* What one tm_engine_run() did. */

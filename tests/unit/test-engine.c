@@ -318,6 +318,63 @@ test_bindings(void)
     fixture_destroy(&f);
 }
 
+/* Two ports bound to one OpenFlow port for a moment (a hypervisor
+ * changing): their flows collide, one part's are left out; once the
+ * bindings are consistent again, the desired flows are a full compile's,
+ * whichever part was compiled again or removed. */
+/* Runs the engine and checks that its flows are a full compile's. */
+static void
+run_and_check_full(struct fixture *f)
+{
+    tm_engine_run(&f->engine, &f->model, &f->bindings, &f->stats);
+    check_full(f);
+}
+
+static void
+test_collisions(void)
+{
+    struct fixture f;
+
+    fixture_init(&f);
+    /* Sources "a" (port 1) and "c" (port 4) in the same session: on one
+     * OpenFlow port, their flows have the same keys. */
+    tm_session_add_source(tm_model_find_session(&f.model, "sa"), "c");
+    run_and_check_full(&f);
+
+    /* "c" on port 1 for a moment, then back: "c" is compiled again. */
+    tm_bindings_set(&f.bindings, "c", 1);
+    tm_engine_run(&f.engine, &f.model, &f.bindings, &f.stats);
+    tm_bindings_set(&f.bindings, "c", 4);
+    run_and_check_full(&f);
+
+    /* "c" on port 1 again, then "a" moves away: "a" is compiled again,
+     * and "c"'s flows, left out while they collided, must come in. */
+    tm_bindings_set(&f.bindings, "c", 1);
+    tm_engine_run(&f.engine, &f.model, &f.bindings, &f.stats);
+    tm_bindings_set(&f.bindings, "a", 5);
+    tm_engine_run(&f.engine, &f.model, &f.bindings, &f.stats);
+    tm_bindings_set(&f.bindings, "c", 4);
+    tm_bindings_set(&f.bindings, "a", 1);
+    run_and_check_full(&f);
+
+    /* A source that collided goes away altogether. */
+    tm_bindings_set(&f.bindings, "c", 1);
+    tm_engine_run(&f.engine, &f.model, &f.bindings, &f.stats);
+    struct tm_bindings b;
+    tm_bindings_init(&b);
+    tm_bindings_set(&b, "a", 1);
+    tm_bindings_set(&b, "b", 2);
+    tm_bindings_set(&b, "t", 3);
+    b.tunnel_ofport = 10;
+    b.tunnel_mtu = 1500;
+    b.nonlocal_src = true;
+    b.uplink_ofport = 20;
+    tm_bindings_destroy(&f.bindings);
+    f.bindings = b;
+    run_and_check_full(&f);
+    fixture_destroy(&f);
+}
+
 /* Canonical text is a fixed point, and the encoded flow_mods do what
  * tm-ofp.h says. */
 static void
@@ -393,6 +450,7 @@ engine_suite(void)
         || !CU_add_test(suite, "session fields", test_session_fields)
         || !CU_add_test(suite, "addresses", test_addresses)
         || !CU_add_test(suite, "bindings", test_bindings)
+        || !CU_add_test(suite, "colliding flows", test_collisions)
         || !CU_add_test(suite, "canonical flows", test_canonical)) {
         return CU_get_error();
     }
