@@ -391,6 +391,13 @@ tm_ofctrl_handle(struct tm_ofctrl *c, struct ofpbuf *msg)
             VLOG_WARN_RL(&rl, "%s: flow dump refused; reconnecting",
                          c->target);
             rconn_reconnect(c->rconn);
+        } else if (c->counting_active && oh->xid == c->counters_xid) {
+            /* Ask again at the next interval; waiting for a reply that
+             * will never come would freeze the counters. */
+            VLOG_WARN_RL(&rl, "%s: flow statistics request refused",
+                         c->target);
+            tm_ofctrl_counters_clear(&c->counting);
+            c->counting_active = false;
         } else {
             char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 2);
             VLOG_INFO_RL(&rl, "%s: %s", c->target, s);

@@ -502,7 +502,9 @@ metrics_run(struct controller *c, struct metrics_state *last, bool *first)
         metrics_format(c, &st, &text);
         tm_metrics_publish(c->metrics, &text);
         ds_destroy(&text);
-        *last = st;
+        /* memcpy(), not assignment, which need not copy the padding
+         * that memcmp() compares. */
+        memcpy(last, &st, sizeof st);
         *first = false;
     }
 }

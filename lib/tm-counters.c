@@ -35,12 +35,6 @@ tm_counters_clear(struct tm_counters *c)
     shash_clear_free_data(&c->by_key);
 }
 
-void
-tm_counters_swap(struct tm_counters *a, struct tm_counters *b)
-{
-    shash_swap(&a->by_key, &b->by_key);
-}
-
 char *
 tm_counters_key(const char *session_id, const char *rule_id)
 {
@@ -48,18 +42,35 @@ tm_counters_key(const char *session_id, const char *rule_id)
                    : xstrdup(session_id);
 }
 
+static struct tm_counter *
+tm_counters_find_or_add(struct tm_counters *c, const char *key, size_t len)
+{
+    struct shash_node *node = shash_find_len(&c->by_key, key, len);
+
+    if (node) {
+        return node->data;
+    }
+    struct tm_counter *counter = xzalloc(sizeof *counter);
+    shash_add_nocopy(&c->by_key, xmemdup0(key, len), counter);
+    return counter;
+}
+
 static void
 tm_counters_add_key(struct tm_counters *c, const char *key,
                     uint64_t packets, uint64_t bytes)
 {
-    struct tm_counter *counter = shash_find_data(&c->by_key, key);
-
-    if (!counter) {
-        counter = xzalloc(sizeof *counter);
-        shash_add(&c->by_key, key, counter);
-    }
+    struct tm_counter *counter = tm_counters_find_or_add(c, key,
+                                                         strlen(key));
     counter->packets += packets;
     counter->bytes += bytes;
+
+    /* A rule's key makes its session's exist too (with what it has, or
+     * 0), so that "does this hypervisor report the session" is one
+     * lookup. */
+    const char *slash = strchr(key, '/');
+    if (slash) {
+        tm_counters_find_or_add(c, key, slash - key);
+    }
 }
 
 void
@@ -188,16 +199,20 @@ tm_counters_all_destroy(struct tm_counters_all *all)
 static bool
 tm_counters_has_session(const struct tm_counters *c, const char *session_id)
 {
-    const struct shash_node *node;
-    size_t len = strlen(session_id);
+    return shash_find(&c->by_key, session_id) != NULL;
+}
 
-    SHASH_FOR_EACH (node, &c->by_key) {
-        if (!strncmp(node->name, session_id, len)
-            && (!node->name[len] || node->name[len] == '/')) {
-            return true;
-        }
-    }
-    return false;
+/* Whether 'arg' (NULL: every session) selects 's', by id or name. */
+static bool
+tm_counters_selects(const char *arg, const struct tm_session *s)
+{
+    return !arg || !strcmp(arg, s->id) || !strcmp(arg, s->name);
+}
+
+static char *
+tm_counters_no_session(const char *arg)
+{
+    return xasprintf("%s: no such session (id or name)", arg);
 }
 
 static void
@@ -246,16 +261,12 @@ tm_counters_format(const struct tm_model *model, const struct tm_counters *c,
 
     for (size_t i = 0; i < model->n_sessions; i++) {
         const struct tm_session *s = model->sessions[i];
-        if (!session || !strcmp(session, s->id)
-            || !strcmp(session, s->name)) {
+        if (tm_counters_selects(session, s)) {
             tm_counters_format_session(model, c, s, all, now, out);
             found = true;
         }
     }
-    if (session && !found) {
-        return xasprintf("%s: no such session (id or name)", session);
-    }
-    return NULL;
+    return session && !found ? tm_counters_no_session(session) : NULL;
 }
 
 /* JSON. */
@@ -315,4 +326,28 @@ tm_counters_session_to_json(const struct tm_model *model,
         json_object_put(object, "hypervisors", hvs);
     }
     return object;
+}
+
+char *
+tm_counters_sessions_to_json(const struct tm_model *model,
+                             const struct tm_counters *c, const char *session,
+                             const struct tm_counters_all *all,
+                             struct json **jsonp)
+{
+    struct json *list = json_array_create_empty();
+
+    for (size_t i = 0; i < model->n_sessions; i++) {
+        const struct tm_session *s = model->sessions[i];
+        if (tm_counters_selects(session, s)) {
+            json_array_add(list, tm_counters_session_to_json(model, s, c,
+                                                             all));
+        }
+    }
+    if (session && !json_array(list)->n) {
+        json_destroy(list);
+        *jsonp = NULL;
+        return tm_counters_no_session(session);
+    }
+    *jsonp = list;
+    return NULL;
 }

@@ -42,7 +42,6 @@ struct tm_counters {
 void tm_counters_init(struct tm_counters *);
 void tm_counters_destroy(struct tm_counters *);
 void tm_counters_clear(struct tm_counters *);
-void tm_counters_swap(struct tm_counters *, struct tm_counters *);
 
 /* 'rule_id' NULL: the session's own (mirrored) counter. */
 char *tm_counters_key(const char *session_id, const char *rule_id);
@@ -98,5 +97,16 @@ struct json *tm_counters_session_to_json(const struct tm_model *,
                                          const struct tm_session *,
                                          const struct tm_counters *,
                                          const struct tm_counters_all *all);
+
+/* A JSON array of tm_counters_session_to_json() for every session of
+ * 'model' (or for the one whose id or name is 'session', if nonnull), in
+ * '*jsonp'.  Returns NULL, or a malloc'd error (and NULL in '*jsonp') if
+ * 'session' names no session. */
+char *tm_counters_sessions_to_json(const struct tm_model *,
+                                   const struct tm_counters *,
+                                   const char *session,
+                                   const struct tm_counters_all *all,
+                                   struct json **jsonp)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* tm-counters.h */

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "daemon.h"
 #include "dirs.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
@@ -20,19 +22,19 @@ char *
 tm_vswitchd_ctl_path(void)
 {
     char *pidfile = xasprintf("%s/ovs-vswitchd.pid", ovs_rundir());
-    FILE *f = fopen(pidfile, "r");
-    long pid = 0;
+    pid_t pid = 0;
 
+    /* OVS's read_pidfile() also checks that the process holds the file's
+     * lock, so a pidfile left by a crashed switch names no socket; it
+     * logs a missing file as a problem, which here it is not (the switch
+     * is not up yet). */
+    if (!access(pidfile, F_OK)) {
+        pid = read_pidfile(pidfile);
+    }
     free(pidfile);
-    if (!f) {
-        return NULL;
-    }
-    if (fscanf(f, "%ld", &pid) != 1 || pid <= 0) {
-        pid = 0;
-    }
-    fclose(f);
-    return pid ? xasprintf("%s/ovs-vswitchd.%ld.ctl", ovs_rundir(), pid)
-               : NULL;
+    return pid > 0 ? xasprintf("%s/ovs-vswitchd.%ld.ctl", ovs_rundir(),
+                               (long) pid)
+                   : NULL;
 }
 
 int

@@ -1626,19 +1626,10 @@ cmd_stats(struct ctl_context *ctx)
     read_model(ctx, &model);
     tm_counters_read_nb(ctx->idl, &all);
     if (format_json) {
-        struct json *list = json_array_create_empty();
-        for (size_t i = 0; i < model.n_sessions; i++) {
-            const struct tm_session *s = model.sessions[i];
-            if (!session || !strcmp(session, s->id)
-                || !strcmp(session, s->name)) {
-                json_array_add(list, tm_counters_session_to_json(
-                                   &model, s, &all.total, &all));
-            }
-        }
-        if (session && !json_array(list)->n) {
-            error = xasprintf("%s: no such session (id or name)", session);
-            json_destroy(list);
-        } else {
+        struct json *list;
+        error = tm_counters_sessions_to_json(&model, &all.total, session,
+                                             &all, &list);
+        if (!error) {
             put_json(&ctx->output, list);
         }
     } else {

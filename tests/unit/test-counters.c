@@ -77,6 +77,11 @@ test_add_all_and_equal(void)
     tm_counters_init(&sum);
     tm_counters_add(&a, "s", NULL, 3, 300);
     tm_counters_add(&a, "s", "r1", 1, 100);
+    /* A rule's counter makes its session's exist, at 0 until added to. */
+    tm_counters_add(&a, "x", "r9", 2, 200);
+    CU_ASSERT_PTR_NOT_NULL(shash_find(&a.by_key, "x"));
+    CU_ASSERT_EQUAL(tm_counters_get(&a, "x", NULL).packets, 0);
+    CU_ASSERT_EQUAL(tm_counters_get(&a, "x", "r9").packets, 2);
     tm_counters_add(&b, "s", NULL, 4, 400);
     tm_counters_add(&b, "s", "r2", 4, 400);
 
@@ -140,6 +145,21 @@ test_format(void)
     TM_ASSERT_ERROR(tm_counters_format(&model, &c, "nope", NULL, 0, &s),
                     "nope: no such session (id or name)");
     CU_ASSERT_EQUAL(s.length, 0);
+
+    /* The JSON list: one session by name; an unknown one is an error. */
+    struct json *list;
+    TM_ASSERT_OK(tm_counters_sessions_to_json(&model, &c, "mirror", NULL,
+                                              &list));
+    CU_ASSERT_EQUAL(json_array(list)->n, 1);
+    json_destroy(list);
+    TM_ASSERT_OK(tm_counters_sessions_to_json(&model, &c, NULL, NULL,
+                                              &list));
+    CU_ASSERT_EQUAL(json_array(list)->n, 2);
+    json_destroy(list);
+    TM_ASSERT_ERROR(tm_counters_sessions_to_json(&model, &c, "nope", NULL,
+                                                 &list),
+                    "nope: no such session (id or name)");
+    CU_ASSERT_PTR_NULL(list);
 
     /* JSON, without hypervisors. */
     struct json *j = tm_counters_session_to_json(
