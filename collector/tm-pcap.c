@@ -109,9 +109,14 @@ start_file(struct tm_pcap *p, long long int now)
     }
     /* Flushed at once: a new file is a valid, empty capture from the
      * start, for whoever reads it while it is written. */
+    errno = 0;
     if (fwrite(&h, sizeof h, 1, p->file) != 1 || fflush(p->file)) {
         int error = errno ? errno : EIO;
         set_error(p, error, "write");
+        /* Closed, so that the next frame starts the file again: records
+         * appended to a file without its header would be unreadable. */
+        fclose(p->file);
+        p->file = NULL;
         return error;
     }
     p->size = sizeof h;

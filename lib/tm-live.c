@@ -369,6 +369,20 @@ struct tm_live_trace {
     const char *ctl;            /* ovs-vswitchd's control socket. */
 };
 
+/* Adds the copy that 'ex' predicts, if any, to what the switch must
+ * send. */
+static void
+tm_live_expect(struct tm_live_trace *t, const struct tm_explain *ex)
+{
+    if (ex->mirrored) {
+        tm_copies_add(&t->expected, &ex->copy);
+        svec_add_nocopy(&t->labels, xasprintf(
+                            "%s %s, session %s",
+                            tm_direction_to_string(ex->direction),
+                            ex->source->id, ex->session->id));
+    }
+}
+
 /* Explains 'flow' for 'port_id' in 'dir' as one of the other ports the
  * packet passes through, and adds its copy, if any. */
 static void
@@ -394,26 +408,8 @@ tm_live_also(struct tm_live_trace *t, const struct tm_model *model,
                   dir == TM_INGRESS ? "inbound" : "outbound", port_id,
                   ds_cstr(&verdict));
     ds_destroy(&verdict);
-    if (ex.mirrored) {
-        tm_copies_add(&t->expected, &ex.copy);
-        svec_add_nocopy(&t->labels, xasprintf(
-                            "%s %s, session %s",
-                            tm_direction_to_string(dir), port_id,
-                            ex.session->id));
-    }
+    tm_live_expect(t, &ex);
     tm_explain_destroy(&ex);
-}
-
-static void
-tm_live_expect(struct tm_live_trace *t, const struct tm_explain *ex)
-{
-    if (ex->mirrored) {
-        tm_copies_add(&t->expected, &ex->copy);
-        svec_add_nocopy(&t->labels, xasprintf(
-                            "%s %s, session %s",
-                            tm_direction_to_string(ex->direction),
-                            ex->source->id, ex->session->id));
-    }
 }
 
 /* The bound port at 'ofport', or NULL. */

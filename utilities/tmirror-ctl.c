@@ -96,9 +96,11 @@ struct ctl_context {
     struct ds output;
 
     /* A row the write inserted, whose final UUID is printed on success,
-     * and its temporary UUID, kept because the IDL frees inserted rows
-     * when it sends the transaction. */
+     * and its temporary UUID, kept (with 'has_inserted') because the IDL
+     * frees inserted rows when it sends the transaction: after that,
+     * 'inserted' must not be looked at, not even compared with NULL. */
     const struct ovsdb_idl_row *inserted;
+    bool has_inserted;
     struct uuid inserted_uuid;
 
     /* Labels for inserted rows in errors (see struct tm_nb_writer). */
@@ -2131,9 +2133,11 @@ write_callback(struct ovsdb_idl *idl OVS_UNUSED, struct ovsdb_idl_txn *txn,
     aux->ctx->txn = txn;
     aux->ctx->labels = labels;
     char *error = aux->command->run(aux->ctx);
-    if (aux->ctx->inserted) {
+    aux->ctx->has_inserted = aux->ctx->inserted != NULL;
+    if (aux->ctx->has_inserted) {
         aux->ctx->inserted_uuid = aux->ctx->inserted->uuid;
     }
+    aux->ctx->inserted = NULL;
     return error;
 }
 
@@ -2141,7 +2145,7 @@ static void
 committed_callback(const struct ovsdb_idl_txn *txn, void *aux_)
 {
     struct write_aux *aux = aux_;
-    if (aux->ctx->inserted) {
+    if (aux->ctx->has_inserted) {
         const struct uuid *tmp = &aux->ctx->inserted_uuid;
         const struct uuid *uuid = ovsdb_idl_txn_get_insert_uuid(txn, tmp);
         ds_put_format(&aux->ctx->output, UUID_FMT"\n",

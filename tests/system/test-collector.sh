@@ -43,9 +43,13 @@ else
 fi
 
 received=$ST_DIR/ecs-source.out
-st_tcp_send "$SEED_TST" $SEED_SOURCE_IP 1234 "$received" hello 12345
+# And a 200-byte line, whose copy the session must cut to 96 bytes: the
+# two seed segments are shorter than that, so alone they could not show
+# the truncation.
+long=$(printf 'L%.0s' $(seq 200))
+st_tcp_send "$SEED_TST" $SEED_SOURCE_IP 1234 "$received" hello 12345 "$long"
 sleep 0.5
-st_check "ECS-source received what ECS-test sent" "hello 12345" \
+st_check "ECS-source received what ECS-test sent" "hello 12345 $long" \
     "$(tr '\n' ' ' < "$received" | sed 's/ $//')"
 
 collappctl summary > "$ST_DIR/summary"
@@ -86,6 +90,10 @@ st_check "the \"12345\" segment, once" 1 \
     "$(grep -c " $(st_hex 12345)\$" "$ST_DIR/frames")"
 st_check "no frame longer than 96 bytes" 0 \
     "$(awk '$1 > 96' "$ST_DIR/frames" | wc -l)"
+# The long segment's copy: 96 bytes, its payload the line's first bytes
+# (4c is "L").
+st_check "the 200-byte segment, cut to 96 bytes" 1 \
+    "$(grep -c '^96 .* \(4c\)*$' "$ST_DIR/frames")"
 
 outer=$(st_outer_src $SEED_SOURCE_IP)
 st_check "summary: VNI 1" "vni 1: $n frames" \
