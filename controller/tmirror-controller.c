@@ -138,14 +138,14 @@ controller_mode(const struct controller *c)
 
 /* Probes the switch's features (on start and after every reconnection:
  * the switch may have been upgraded or downgraded meanwhile). */
-static void
+static bool
 probe_features(struct controller *c, const char *ctl)
 {
     struct tm_features f;
     const char *old_mode = controller_mode(c);
 
     if (!ctl || tm_features_probe(ctl, &f)) {
-        return;
+        return false;
     }
     c->features = f;
     c->probed = true;
@@ -163,6 +163,7 @@ probe_features(struct controller *c, const char *ctl)
     }
     vs_cfg.nonlocal_src = !force_stock && f.nonlocal_src;
     vs_cfg.truncate_to_fit = !force_stock && f.truncate_to_fit;
+    return true;
 }
 
 static void
@@ -574,6 +575,8 @@ main(int argc, char *argv[])
     free(target);
 
     unsigned int nb_seqno = 0, ovs_seqno = 0, conn_seqno = 0;
+    bool need_probe = true;
+    long long int next_probe = 0;
     long long int next_counters = 0;
     long long int next_publish = 0, published_when = LLONG_MIN;
     struct metrics_state metrics_last;
@@ -592,21 +595,25 @@ main(int argc, char *argv[])
         unixctl_server_run(unixctl);
         tm_ofctrl_run(c.ofctrl);
 
-        /* ovs-vswitchd's control socket changes only when it restarts,
-         * which makes a new OpenFlow connection: read its pidfile then,
-         * not on every pass. */
-        if (!ctl || tm_ofctrl_connection_seqno(c.ofctrl) != conn_seqno) {
+        /* ovs-vswitchd's control socket and features change only when it
+         * restarts, which makes a new OpenFlow connection: then the
+         * targets' reachability starts again, once, and the features are
+         * probed until the switch answers, every half second, not on
+         * every pass. */
+        if (tm_ofctrl_connection_seqno(c.ofctrl) != conn_seqno) {
+            conn_seqno = tm_ofctrl_connection_seqno(c.ofctrl);
+            tm_reach_reset(c.reach);
+            need_probe = true;
+            next_probe = 0;
+        }
+        if ((need_probe || !c.probed) && time_msec() >= next_probe) {
             free(ctl);
             ctl = tm_vswitchd_ctl_path();
-        }
-        if (tm_ofctrl_connection_seqno(c.ofctrl) != conn_seqno
-            || !c.probed) {
-            bool was_probed = c.probed;
-            probe_features(&c, ctl);
-            if (c.probed || !was_probed) {
-                conn_seqno = tm_ofctrl_connection_seqno(c.ofctrl);
+            if (probe_features(&c, ctl)) {
+                need_probe = false;
+            } else {
+                next_probe = time_msec() + 500;
             }
-            tm_reach_reset(c.reach);
         }
 
         /* The name: once chosen, kept. */
@@ -718,9 +725,9 @@ main(int argc, char *argv[])
         if (stats_interval) {
             poll_timer_wait_until(next_publish);
         }
-        if (!c.probed) {
+        if (need_probe || !c.probed) {
             /* The switch may not be up yet: ask again soon. */
-            poll_timer_wait(500);
+            poll_timer_wait_until(next_probe);
         }
         if (c.exiting) {
             poll_immediate_wake();
