@@ -39,7 +39,6 @@ struct tm_ofctrl {
     struct rconn *rconn;
     char *target;
     unsigned int conn_seqno;    /* rconn's, when we last saw it. */
-    unsigned int connections;
     enum tm_ofctrl_state state;
     enum ofp_version version;
 
@@ -60,6 +59,11 @@ struct tm_ofctrl {
     int retry_backoff;          /* ms. */
 
     bool resync;                /* Dump again when idle. */
+
+    /* 'installed' is the desired flows of version 'synced_seqno' (see
+     * tm_ofctrl_put()): until either changes, there is nothing to diff. */
+    bool synced;
+    uint64_t synced_seqno;
 
     /* Traffic counters: 'counting' is being filled by the reply to
      * 'counters_xid', 'counters' is the last complete set. */
@@ -184,6 +188,7 @@ tm_ofctrl_start_dump(struct tm_ofctrl *c)
     tm_flow_table_clear(&c->installed);
     tm_flow_table_clear(&c->pending_put);
     tm_flow_table_clear(&c->pending_del);
+    c->synced = false;
     c->retry_at = 0;
     c->retry_backoff = 0;
     c->dump_xid = tm_ofctrl_request_our_flows(c);
@@ -356,6 +361,7 @@ tm_ofctrl_bundle_done(struct tm_ofctrl *c)
     }
     tm_flow_table_clear(&c->pending_put);
     tm_flow_table_clear(&c->pending_del);
+    c->synced = false;
     c->state = S_IDLE;
 }
 
@@ -432,7 +438,6 @@ tm_ofctrl_run(struct tm_ofctrl *c)
         return;
     }
     if (c->state == S_DISCONNECTED) {
-        c->connections++;
         c->stats.connections++;
         VLOG_INFO("%s: connected (OpenFlow 0x%02x)", c->target,
                   rconn_get_version(c->rconn));
@@ -471,7 +476,7 @@ tm_ofctrl_is_ready(const struct tm_ofctrl *c)
 unsigned int
 tm_ofctrl_connection_seqno(const struct tm_ofctrl *c)
 {
-    return c->connections;
+    return c->stats.connections;
 }
 
 /* Adds one flow_mod to the open bundle. */
@@ -515,10 +520,16 @@ tm_ofctrl_bundle_ctrl(struct tm_ofctrl *c, uint16_t type)
 
 void
 tm_ofctrl_put(struct tm_ofctrl *c, const struct tm_flow_table *desired,
-              int64_t cfg)
+              uint64_t desired_seqno, int64_t cfg)
 {
     if (c->state != S_IDLE
         || (c->retry_at && time_msec() < c->retry_at)) {
+        return;
+    }
+    /* The loop calls this on every pass: diffing up to 10^5 flows each
+     * time, for nothing, is what this avoids. */
+    if (c->synced && c->synced_seqno == desired_seqno) {
+        c->applied_cfg = cfg;
         return;
     }
 
@@ -528,6 +539,8 @@ tm_ofctrl_put(struct tm_ofctrl *c, const struct tm_flow_table *desired,
         tm_flow_diff_destroy(&diff);
         c->applied_cfg = cfg;
         c->retry_at = 0;
+        c->synced = true;
+        c->synced_seqno = desired_seqno;
         return;
     }
 

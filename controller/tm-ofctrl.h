@@ -54,9 +54,11 @@ unsigned int tm_ofctrl_connection_seqno(const struct tm_ofctrl *);
 
 /* Sends what it takes to make the switch's flows 'desired', which reflect
  * configuration 'cfg', unless a bundle is already on its way (then the
- * next call does it).  Cheap when nothing differs. */
+ * next call does it).  'desired_seqno' must change whenever 'desired'
+ * may have: while it and the switch's flows stay the same, a call costs
+ * nothing. */
 void tm_ofctrl_put(struct tm_ofctrl *, const struct tm_flow_table *desired,
-                   int64_t cfg);
+                   uint64_t desired_seqno, int64_t cfg);
 
 /* The configuration sequence number that the switch is known to have
  * applied: -1 until one is. */

@@ -692,7 +692,8 @@ main(int argc, char *argv[])
              * --wait=hv" would return before the mirrors work). */
             int64_t cfg = (c.tunnel_ready ? c.desired_cfg
                            : tm_ofctrl_applied_cfg(c.ofctrl));
-            tm_ofctrl_put(c.ofctrl, tm_engine_desired(&c.engine), cfg);
+            tm_ofctrl_put(c.ofctrl, tm_engine_desired(&c.engine), c.runs,
+                          cfg);
         }
         tm_reach_run(c.reach, ctl);
 
