@@ -278,6 +278,17 @@ tm_compile_pipeline(const struct tm_model *model,
     struct ds actions = DS_EMPTY_INITIALIZER;
     struct shash_node *node;
 
+    /* An interface whose iface-id the cloud does not know: forwarded, but
+     * never a mirror source or target, which someone should hear of. */
+    SHASH_FOR_EACH (node, &b->ports) {
+        const struct tm_binding *binding = node->data;
+        if (!tm_model_find_port(model, binding->port_id)) {
+            tm_warn(warnings, "bound port \"%s\" (OpenFlow port %"PRIu16") "
+                    "is not in the model", binding->port_id,
+                    binding->ofport);
+        }
+    }
+
     if (b->mirror_only) {
         tm_compile_skips(b, flows, warnings);
         return;
@@ -888,11 +899,6 @@ tm_compile(const struct tm_model *model, const struct tm_bindings *b,
 
     SHASH_FOR_EACH (node, &b->ports) {
         const struct tm_binding *binding = node->data;
-        if (!tm_model_find_port(model, binding->port_id)) {
-            tm_warn(warnings, "bound port \"%s\" (OpenFlow port %"PRIu16") "
-                    "is not in the model", binding->port_id,
-                    binding->ofport);
-        }
         tm_compile_source_sessions(model, b, binding->port_id,
                                    shash_find_data(&by_source,
                                                    binding->port_id),

@@ -289,15 +289,6 @@ tm_engine_run_pipeline(struct tm_engine *e, const struct tm_model *model,
     tm_flow_table_init(&raw);
     tm_compile_pipeline(model, b, &raw, &e->pipeline_warnings);
 
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &b->ports) {
-        const struct tm_binding *binding = node->data;
-        if (!tm_model_find_port(model, binding->port_id)) {
-            svec_add_nocopy(&e->pipeline_warnings, xasprintf(
-                "bound port \"%s\" (OpenFlow port %"PRIu16") is not in the "
-                "model", binding->port_id, binding->ofport));
-        }
-    }
     tm_engine_canonical(&raw, &e->pipeline, &e->pipeline_warnings);
     tm_engine_add_part(e, &e->pipeline, &e->pipeline_warnings);
 }

@@ -479,6 +479,24 @@ test_skips_are_loud(void)
     CU_ASSERT(has_warning(&f.warnings, "session \"nowhere\" skipped"));
     CU_ASSERT_EQUAL(count_flows(&f.flows, TM_TABLE_MIRROR_IN, "reg15=0x1,",
                                 "clone"), 1);
+
+    /* An interface whose iface-id the model does not know: said once,
+     * with its OpenFlow port, also on a host that runs only the mirror
+     * stages. */
+    tm_bindings_set(&f.bindings, "ghost", 77);
+    for (int mirror_only = 0; mirror_only < 2; mirror_only++) {
+        f.bindings.mirror_only = mirror_only;
+        tm_flow_table_clear(&f.flows);
+        svec_clear(&f.warnings);
+        tm_compile(&f.model, &f.bindings, &f.flows, &f.warnings);
+        CU_ASSERT(has_warning(&f.warnings, "bound port \"ghost\" "
+                              "(OpenFlow port 77) is not in the model"));
+        size_t n = 0;
+        for (size_t i = 0; i < f.warnings.n; i++) {
+            n += strstr(f.warnings.names[i], "not in the model") != NULL;
+        }
+        CU_ASSERT_EQUAL(n, 1);
+    }
     fixture_destroy(&f);
     (void) rule;
 }

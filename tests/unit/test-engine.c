@@ -357,6 +357,19 @@ test_collisions(void)
     tm_bindings_set(&f.bindings, "a", 1);
     run_and_check_full(&f);
 
+    /* An interface the model does not know is reported, once. */
+    tm_bindings_set(&f.bindings, "ghost", 77);
+    run_and_check_full(&f);
+    struct svec w = SVEC_EMPTY_INITIALIZER;
+    tm_engine_warnings(&f.engine, &w);
+    size_t n = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        n += !strcmp(w.names[i], "bound port \"ghost\" (OpenFlow port 77) "
+                     "is not in the model");
+    }
+    CU_ASSERT_EQUAL(n, 1);
+    svec_destroy(&w);
+
     /* A source that collided goes away altogether. */
     tm_bindings_set(&f.bindings, "c", 1);
     tm_engine_run(&f.engine, &f.model, &f.bindings, &f.stats);
