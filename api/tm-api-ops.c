@@ -1441,17 +1441,13 @@ tm_api_split_path(const char *path, struct svec *segs)
     }
 }
 
-/* Splits 'path' ("/v3/PROJECT/vpc/COLLECTION[/ID[/ACTION]]") into 'svec'
- * and fills in 'route', pointing into 'svec'.  Returns false if no
- * operation has this path. */
+/* Fills in 'route' from 'segs', the segments of a path
+ * "/v3/PROJECT/vpc/COLLECTION[/ID[/ACTION]]", pointing into 'segs'.
+ * Returns false if no operation has this path. */
 static bool
-tm_api_route(const char *path, const char *project_id, struct svec *segs,
+tm_api_route(const struct svec *segs, const char *project_id,
              struct tm_api_route *route)
 {
-    if (!tm_api_split_path(path, segs)) {
-        return false;
-    }
-
     if (segs->n < 4 || segs->n > 6
         || strcmp(segs->names[0], "v3")
         || strcmp(segs->names[1], project_id ? project_id : "")
@@ -1596,15 +1592,12 @@ tm_api_handle(struct ovsdb_idl *idl, const struct tm_api_request *request,
     response->status = 0;
     response->body = NULL;
 
-    if (request->path && request->project_id
-        && tm_api_split_path(request->path, &segs)
+    bool split = request->path && tm_api_split_path(request->path, &segs);
+    if (split && request->project_id
         && tm_api_operator(idl, request, &segs, response)) {
         goto out;
     }
-    svec_clear(&segs);
-    if (!request->path
-        || !tm_api_route(request->path, request->project_id, &segs,
-                         &route)) {
+    if (!split || !tm_api_route(&segs, request->project_id, &route)) {
         tm_api_error(response, 404, TM_API_NOT_FOUND, rid,
                      "no such resource: %s",
                      request->path ? request->path : "(none)");
